@@ -1,0 +1,86 @@
+// swift-tools-version: 6.0
+//
+// Orrery — a workbench for studying embeddings.
+//
+// The folders under Plugins/ hold *Orrery* plugins (loaders, reducers, metrics, selectors, exporters):
+// ordinary library targets registered in Sources/OrreryPlugins. They are not SwiftPM build plugins.
+import PackageDescription
+
+/// Every built-in Orrery plugin: (kind folder, name). The target is `<Kind><Name>` at
+/// `Plugins/<Kind>s/<Name>`, its tests `<Kind><Name>Tests` at `Tests/<Kind><Name>Tests`.
+/// Adding a plugin = a folder, one line here, one line in Sources/OrreryPlugins.
+let builtInPlugins: [(kind: String, name: String)] = [
+    ("Selector", "Head"),
+]
+
+let swiftSettings: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let pluginTargets: [Target] = builtInPlugins.flatMap { plugin -> [Target] in
+    let module = plugin.kind + plugin.name
+    return [
+        .target(
+            name: module,
+            dependencies: ["OrreryCore"],
+            path: "Plugins/\(plugin.kind)s/\(plugin.name)",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: module + "Tests",
+            dependencies: [.target(name: module), "OrreryCore", "OrreryTesting"],
+            path: "Tests/\(module)Tests",
+            swiftSettings: swiftSettings
+        ),
+    ]
+}
+
+let package = Package(
+    name: "Orrery",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "orrery", targets: ["orrery"]),
+        .library(name: "OrreryCore", targets: ["OrreryCore"]),
+        .library(name: "OrreryPlugins", targets: ["OrreryPlugins"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+        .target(
+            name: "OrreryCore",
+            dependencies: ["CBLAS", .product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "OrreryPlugins",
+            dependencies: ["OrreryCore"] + builtInPlugins.map { .target(name: $0.kind + $0.name) },
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "orrery",
+            dependencies: [
+                "OrreryCore", "OrreryPlugins",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Shared test helpers: an in-memory run context, small embeddings, brute-force references.
+        .target(
+            name: "OrreryTesting",
+            dependencies: ["OrreryCore"],
+            path: "Tests/OrreryTesting",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "OrreryCoreTests",
+            dependencies: ["OrreryCore", "OrreryTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["OrreryCore", "OrreryPlugins", "OrreryTesting"],
+            swiftSettings: swiftSettings
+        ),
+    ] + pluginTargets
+)

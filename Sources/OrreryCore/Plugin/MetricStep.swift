@@ -1,0 +1,80 @@
+/// The parameters every metric step takes.
+public struct MetricParameters: Codable, Sendable, Equatable, ValidatingParameters {
+    /// Labels or /regex/ terms naming the query points; nil = every point.
+    public var queries: [Term]? = nil
+    /// Neighbours per query.
+    public var k: Int = 10
+    /// Keep the query itself in its own list.
+    public var includeSelf: Bool = false
+    /// The metadata column `queries` search (default: the label column).
+    public var column: String? = nil
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case queries, k, column
+        case includeSelf = "include-self"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        queries = try c(.queries)
+        k = try c(.k, default: k)
+        includeSelf = try c(.includeSelf, default: includeSelf)
+        column = try c(.column)
+    }
+
+    public func validate() throws(ParameterError) {
+        guard k >= 1 else { throw ParameterError("k", "must be at least 1, got \(k)") }
+        if let queries, queries.isEmpty { throw ParameterError("queries", "is empty; leave it out for every point") }
+    }
+
+    /// The parameter rows of the descriptor, shared by every metric.
+    public static let descriptors: [ParameterDescriptor] = [
+        ParameterDescriptor("queries", "list of terms", default: "every point",
+                            "labels or /regex/ naming the points whose neighbours are wanted"),
+        ParameterDescriptor("k", "integer", default: "10", "neighbours per query"),
+        ParameterDescriptor("include-self", "boolean", default: "false", "keep each query in its own list"),
+        ParameterDescriptor("column", "string", default: "the label column", "the metadata column `queries` search"),
+    ]
+}
+
+/// What a metric step does, for every metric: resolve the queries, run the exact search.
+public enum MetricStep {
+    /// - Complexity: O(q·n·d) time, O(n·d + q·k) memory (see `NearestNeighborSearch`).
+    public static func run(_ measure: DistanceMeasure, _ p: MetricParameters, on e: Embedding,
+                           context: StepContext) throws -> Neighbors {
+        guard e.count > 0 else { throw OrreryError.emptyDataset("the input has no points") }
+        var queryRows: [Int]
+        if let terms = p.queries {
+            queryRows = []
+            for (i, t) in terms.enumerated() {
+                queryRows += try e.rows(matching: t, column: p.column, parameter: "queries.\(i)")
+            }
+        } else {
+            queryRows = Array(0..<e.count)
+        }
+        return try neighbors(of: queryRows, in: e, k: p.k, measure: measure, includeSelf: p.includeSelf, context: context)
+    }
+
+    /// The k nearest rows of `e` to each of `queryRows`, as `Neighbors`.
+    public static func neighbors(of queryRows: [Int], in e: Embedding, k: Int, measure: DistanceMeasure,
+                                 includeSelf: Bool, context: StepContext) throws -> Neighbors {
+        if let bad = e.vectors.firstNonFinite() {
+            throw OrreryError.shapeMismatch("row \(bad.row) ('\(e.label(bad.row))') holds a NaN or infinite value")
+        }
+        let queries = e.vectors.selecting(rows: queryRows)
+        var cancelled = false
+        let result = NearestNeighborSearch.search(
+            points: e.vectors, queries: queries, queryRows: queryRows, k: k, measure: measure,
+            excludeSelf: !includeSelf
+        ) { done, total in
+            context.progress(done, of: total, "queries")
+            cancelled = Task.isCancelled
+            return !cancelled
+        }
+        guard let result else { throw OrreryError.cancelled }
+        return Neighbors(metric: "metric." + measure.name, unit: measure.unit, embedding: e, queries: queryRows,
+                         k: k, indices: result.indices, distances: result.distances)
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+
+/// What a plugin may use while it runs: its seed, where its files are, the registry (to look up a
+/// metric by name), and channels for progress and warnings. A value; tests build one in memory.
+public struct StepContext: Sendable {
+    public let stepID: String
+    /// The step's seed (the workflow's `seed`, unless the step sets its own).
+    public let seed: UInt64
+    /// Loaders resolve relative paths against this folder (the workflow file's).
+    public let inputDirectory: URL
+    /// Exporters write relative paths into this folder.
+    public let outputDirectory: URL
+    public let registry: PluginRegistry
+    private let events: RunEventHandler
+
+    public init(stepID: String, seed: UInt64, inputDirectory: URL, outputDirectory: URL,
+                registry: PluginRegistry, events: @escaping RunEventHandler = { _ in }) {
+        self.stepID = stepID
+        self.seed = seed
+        self.inputDirectory = inputDirectory
+        self.outputDirectory = outputDirectory
+        self.registry = registry
+        self.events = events
+    }
+
+    /// Reports `done` of `total` units of work.
+    public func progress(_ done: Int, of total: Int, _ message: String = "") {
+        events(.progress(step: stepID, done: done, total: total, message: message))
+    }
+
+    /// Reports something the user should know that does not stop the step.
+    public func warn(_ message: String) { events(.warning(step: stepID, message: message)) }
+
+    /// Throws `OrreryError.cancelled` when the run was cancelled (Ctrl-C). Call it in long loops.
+    public func checkCancellation() throws(OrreryError) {
+        if Task.isCancelled { throw .cancelled }
+    }
+
+    /// An input path: absolute as given, or relative to the workflow's folder.
+    public func inputURL(_ path: String) -> URL {
+        path.hasPrefix("/") ? URL(fileURLWithPath: path)
+            : URL(fileURLWithPath: path, relativeTo: inputDirectory).standardizedFileURL
+    }
+
+    /// An output path: absolute as given, or relative to the output folder.
+    public func outputURL(_ path: String) -> URL {
+        path.hasPrefix("/") ? URL(fileURLWithPath: path)
+            : URL(fileURLWithPath: path, relativeTo: outputDirectory).standardizedFileURL
+    }
+
+    /// Writes `data` to `path` (relative to the output folder) atomically; returns `path`.
+    @discardableResult
+    public func write(_ data: Data, to path: String) throws(OrreryError) -> String {
+        try AtomicFile.write(data, to: outputURL(path))
+        return path
+    }
+
+    /// Writes `text` as UTF-8 to `path` atomically; returns `path`.
+    @discardableResult
+    public func write(_ text: String, to path: String) throws(OrreryError) -> String {
+        try write(Data(text.utf8), to: path)
+    }
+
+    /// The distance called `name` (`cosine`, `metric.angle`, …), from the registry.
+    public func measure(named name: String) throws(OrreryError) -> DistanceMeasure {
+        try registry.measure(named: name)
+    }
+}

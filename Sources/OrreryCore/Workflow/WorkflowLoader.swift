@@ -1,0 +1,196 @@
+import Foundation
+
+/// Reads a workflow file into a `Workflow`, checking its shape (not its plugins) and reporting
+/// every problem with its place.
+public enum WorkflowLoader {
+    static let topFields = ["orrery", "name", "description", "seed", "steps"]
+    static let stepFields = ["uses", "from", "with", "seed", "description"]
+
+    /// Loads the workflow at `path`, applying `overrides` (`step.param=value`, as `--set` gives them).
+    public static func load(path: String, overrides: [String] = []) -> Result<Workflow, WorkflowDiagnostics> {
+        let url = URL(fileURLWithPath: path)
+        let text: String
+        do {
+            let data = try Data(contentsOf: url)
+            guard let t = String(data: data, encoding: .utf8) else {
+                return .failure(WorkflowDiagnostics([Diagnostic(.unreadableFile(path: path, reason: "it is not UTF-8 text"),
+                                                                at: nil)]))
+            }
+            text = t
+        } catch {
+            let reason = FileManager.default.fileExists(atPath: path) ? "\(error.localizedDescription)" : "no such file"
+            return .failure(WorkflowDiagnostics([Diagnostic(.unreadableFile(path: path, reason: reason), at: nil)]))
+        }
+        return parse(text, path: path, directory: url.deletingLastPathComponent(), overrides: overrides)
+    }
+
+    /// Parses workflow `text`; `path` names it in diagnostics, `directory` anchors relative paths.
+    public static func parse(_ text: String, path: String, directory: URL,
+                             overrides: [String] = []) -> Result<Workflow, WorkflowDiagnostics> {
+        let source = YAMLSource(path: path, text: text)
+        let root: ConfigNode
+        do {
+            root = try source.compose()
+        } catch {
+            return .failure(WorkflowDiagnostics([error]))
+        }
+        var diags: [Diagnostic] = []
+        func report(_ p: WorkflowProblem, _ l: SourceLocation?) { diags.append(source.diagnostic(p, at: l)) }
+
+        guard case .mapping(let top, let topLocation) = root else {
+            report(.expected(what: "a mapping with 'orrery', 'name' and 'steps'", found: root.kindName), root.location)
+            return .failure(WorkflowDiagnostics(diags))
+        }
+        for entry in top where !topFields.contains(entry.key) {
+            report(.unknownField(entry.key, in: "the workflow", known: topFields,
+                                 suggestion: Suggestion.closest(to: entry.key, in: topFields)), entry.keyLocation)
+        }
+        if let v = root["orrery"] {
+            if v.value.scalarValue != "1" { report(.unsupportedSchemaVersion(v.value.canonical), v.value.location) }
+        } else {
+            report(.missingField("orrery", in: "the workflow (write 'orrery: 1' first)"), topLocation)
+        }
+        var name = url(path).deletingPathExtension().lastPathComponent
+        if let n = root["name"] {
+            if let s = n.value.scalarValue, !s.isEmpty { name = s } else {
+                report(.expected(what: "a name", found: n.value.kindName), n.value.location)
+            }
+        }
+        let description = root["description"]?.value.scalarValue
+        var seed: UInt64 = 0
+        if let s = root["seed"] {
+            if let v = s.value.scalarValue.flatMap({ UInt64($0) }) { seed = v } else {
+                report(.expected(what: "a non-negative integer seed", found: s.value.canonical), s.value.location)
+            }
+        }
+        var steps: [WorkflowStep] = []
+        switch root["steps"]?.value {
+        case nil:
+            report(.missingField("steps", in: "the workflow"), topLocation)
+        case .mapping(let entries, let l)?:
+            if entries.isEmpty { report(.noSteps, l) }
+            for entry in entries {
+                if let step = parseStep(entry, report: report) { steps.append(step) }
+            }
+        case let other?:
+            if other.isNull { report(.noSteps, other.location) } else {
+                report(.expected(what: "a mapping of step ids to steps", found: other.kindName), other.location)
+            }
+        }
+        for o in overrides {
+            if let problem = apply(override: o, to: &steps) {
+                diags.append(Diagnostic(problem, at: SourceLocation(file: "<command line>", line: 1, column: 1)))
+            }
+        }
+        if !diags.isEmpty { return .failure(WorkflowDiagnostics(diags)) }
+        return .success(Workflow(name: name, description: description, seed: seed, steps: steps, source: source,
+                                 directory: URL(fileURLWithPath: directory.path)))
+    }
+
+    private static func url(_ path: String) -> URL { URL(fileURLWithPath: path) }
+
+    static func isValidStepID(_ id: String) -> Bool {
+        guard let first = id.unicodeScalars.first, CharacterSet.letters.contains(first) else { return false }
+        return id.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) || $0 == "-" || $0 == "_" }
+    }
+
+    private static func parseStep(_ entry: ConfigEntry, report: (WorkflowProblem, SourceLocation?) -> Void) -> WorkflowStep? {
+        let id = entry.key
+        if !isValidStepID(id) { report(.invalidStepID(id), entry.keyLocation) }
+        guard case .mapping(let fields, _) = entry.value else {
+            report(.expected(what: "a step (a mapping with 'uses')", found: entry.value.kindName), entry.value.location)
+            return nil
+        }
+        for f in fields where !stepFields.contains(f.key) {
+            report(.unknownField(f.key, in: "step '\(id)'", known: stepFields,
+                                 suggestion: Suggestion.closest(to: f.key, in: stepFields)), f.keyLocation)
+        }
+        guard let uses = entry.value["uses"] else {
+            report(.missingField("uses", in: "step '\(id)'"), entry.keyLocation)
+            return nil
+        }
+        guard let plugin = uses.value.scalarValue, !plugin.isEmpty else {
+            report(.expected(what: "a plugin id like 'reducer.pca'", found: uses.value.kindName), uses.value.location)
+            return nil
+        }
+        var inputs: [InputReference] = []
+        if let from = entry.value["from"] {
+            switch from.value {
+            case .scalar(let s, _, let l):
+                inputs = [InputReference(port: nil, step: s, location: l)]
+            case .sequence(let items, _):
+                for item in items {
+                    if let s = item.scalarValue { inputs.append(InputReference(port: nil, step: s, location: item.location)) }
+                    else { report(.expected(what: "a step id", found: item.kindName), item.location) }
+                }
+            case .mapping(let ports, _):
+                for port in ports {
+                    switch port.value {
+                    case .scalar(let s, _, let l): inputs.append(InputReference(port: port.key, step: s, location: l))
+                    case .sequence(let items, _):
+                        for item in items {
+                            if let s = item.scalarValue {
+                                inputs.append(InputReference(port: port.key, step: s, location: item.location))
+                            } else { report(.expected(what: "a step id", found: item.kindName), item.location) }
+                        }
+                    case .mapping:
+                        report(.expected(what: "a step id or a list of them", found: "a mapping"), port.value.location)
+                    }
+                }
+            }
+        }
+        var parameters = ConfigNode.mapping([], entry.value.location)
+        if let with = entry.value["with"] {
+            if case .mapping = with.value { parameters = with.value }
+            else if with.value.isNull { parameters = .mapping([], with.value.location) }
+            else { report(.expected(what: "a mapping of parameters", found: with.value.kindName), with.value.location) }
+        }
+        var seed: UInt64?
+        if let s = entry.value["seed"] {
+            if let v = s.value.scalarValue.flatMap({ UInt64($0) }) { seed = v } else {
+                report(.expected(what: "a non-negative integer seed", found: s.value.canonical), s.value.location)
+            }
+        }
+        return WorkflowStep(id: id, location: entry.keyLocation, uses: plugin, usesLocation: uses.value.location,
+                            inputs: inputs, parameters: parameters, seed: seed)
+    }
+
+    /// Applies `step.key[.key…]=value` to the steps' parameters; returns the problem, if any.
+    static func apply(override: String, to steps: inout [WorkflowStep]) -> WorkflowProblem? {
+        guard let eq = override.firstIndex(of: "=") else {
+            return .invalidOverride("'\(override)' is not of the form step.parameter=value")
+        }
+        let path = override[..<eq].split(separator: ".").map(String.init)
+        let valueText = String(override[override.index(after: eq)...])
+        guard path.count >= 2 else { return .invalidOverride("'\(override)' needs step.parameter before '='") }
+        guard let i = steps.firstIndex(where: { $0.id == path[0] }) else {
+            return .invalidOverride("no step '\(path[0])'" + WorkflowProblem.didYouMean(
+                Suggestion.closest(to: path[0], in: steps.map(\.id))))
+        }
+        let source = YAMLSource(path: "<command line>", text: valueText)
+        let value: ConfigNode
+        do { value = try source.compose() } catch {
+            value = .scalar(valueText, plain: true, SourceLocation(file: "<command line>", line: 1, column: 1))
+        }
+        steps[i].parameters = setting(value, at: Array(path.dropFirst()), in: steps[i].parameters)
+        return nil
+    }
+
+    private static func setting(_ value: ConfigNode, at path: [String], in node: ConfigNode) -> ConfigNode {
+        guard let key = path.first else { return value }
+        let here = SourceLocation(file: "<command line>", line: 1, column: 1)
+        var entries: [ConfigEntry] = []
+        var location = here
+        if case .mapping(let e, let l) = node {
+            entries = e
+            location = l
+        }
+        if let j = entries.firstIndex(where: { $0.key == key }) {
+            entries[j].value = setting(value, at: Array(path.dropFirst()), in: entries[j].value)
+        } else {
+            entries.append(ConfigEntry(key: key, keyLocation: here,
+                                       value: setting(value, at: Array(path.dropFirst()), in: .mapping([], here))))
+        }
+        return .mapping(entries, location)
+    }
+}

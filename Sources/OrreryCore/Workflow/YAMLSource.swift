@@ -1,0 +1,85 @@
+import Yams
+
+/// A YAML document read into `ConfigNode`s, in two phases as Yams recommends: `compose` (a `Node`
+/// tree with marks) then conversion to Orrery's own `Sendable` model, keeping every location.
+public struct YAMLSource: Sendable {
+    /// The path used in diagnostics.
+    public let path: String
+    /// The document's text.
+    public let text: String
+    /// The document's lines, for the caret display.
+    public let lines: [Substring]
+
+    public init(path: String, text: String) {
+        self.path = path
+        self.text = text
+        self.lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+    }
+
+    /// The source line at `location` (if it is in this file), without its line ending.
+    public func line(at location: SourceLocation?) -> String? {
+        guard let location, location.file == path, location.line >= 1, location.line <= lines.count else { return nil }
+        var l = lines[location.line - 1]
+        if l.hasSuffix("\r") { l = l.dropLast() }
+        return String(l)
+    }
+
+    /// A diagnostic with this file's source line attached.
+    public func diagnostic(_ problem: WorkflowProblem, at location: SourceLocation?) -> Diagnostic {
+        Diagnostic(problem, at: location, sourceLine: line(at: location))
+    }
+
+    /// Parses the document. A syntax error becomes a diagnostic at the place libyaml reports.
+    public func compose() throws(Diagnostic) -> ConfigNode {
+        let node: Node?
+        do {
+            node = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw syntaxDiagnostic(error)
+        } catch {
+            throw diagnostic(.yamlSyntax(String(describing: error)), at: nil)
+        }
+        guard let node else { throw diagnostic(.emptyWorkflow, at: SourceLocation(file: path, line: 1, column: 1)) }
+        return convert(node)
+    }
+
+    private func location(_ mark: Mark?) -> SourceLocation {
+        SourceLocation(file: path, line: mark?.line ?? 1, column: mark?.column ?? 1)
+    }
+
+    private func convert(_ node: Node) -> ConfigNode {
+        switch node {
+        case .scalar(let s):
+            return .scalar(s.string, plain: s.style == .plain || s.style == .any, location(s.mark))
+        case .sequence(let seq):
+            return .sequence(seq.map(convert), location(seq.mark))
+        case .mapping(let map):
+            let entries = map.map { pair -> ConfigEntry in
+                let key = pair.key.scalar?.string ?? String(describing: pair.key)
+                return ConfigEntry(key: key, keyLocation: location(pair.key.mark), value: convert(pair.value))
+            }
+            return .mapping(entries, location(map.mark))
+        case .alias(let alias):
+            return .scalar("*" + alias.anchor.rawValue, plain: true, location(alias.mark))
+        }
+    }
+
+    private func syntaxDiagnostic(_ error: YamlError) -> Diagnostic {
+        switch error {
+        case .scanner(let context, let problem, let mark, _),
+             .parser(let context, let problem, let mark, _),
+             .composer(let context, let problem, let mark, _):
+            let message = problem + (context.map { " (\($0.text) at line \($0.mark.line), column \($0.mark.column))" } ?? "")
+            return diagnostic(.yamlSyntax(message), at: location(mark))
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            return diagnostic(.yamlSyntax("duplicate key" + (duplicates.count == 1 ? " " : "s ")
+                                          + duplicates.sorted().map { "'\($0)'" }.joined(separator: ", ")
+                                          + " in one mapping"), at: location(context.mark))
+        case .reader(let problem, let offset, _, _):
+            return diagnostic(.yamlSyntax("cannot read the text: \(problem)" + (offset.map { " at byte \($0)" } ?? "")),
+                              at: nil)
+        default:
+            return diagnostic(.yamlSyntax(String(describing: error)), at: nil)
+        }
+    }
+}

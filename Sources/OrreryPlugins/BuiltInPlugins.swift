@@ -1,0 +1,12 @@
+import OrreryCore
+import SelectorHead
+
+/// Every built-in plugin, in the order `orrery plugins` lists them.
+public let builtInPlugins: [any Plugin.Type] = [
+    HeadSelector.self,
+]
+
+extension PluginRegistry {
+    /// A registry of the built-in plugins.
+    public static var builtIn: PluginRegistry { PluginRegistry(builtInPlugins) }
+}
