@@ -10,6 +10,7 @@ import PackageDescription
 /// `Plugins/<Kind>s/<Name>`, its tests `<Kind><Name>Tests` at `Tests/<Kind><Name>Tests`.
 /// Adding a plugin = a folder, one line here, one line in Sources/OrreryPlugins.
 let builtInPlugins: [(kind: String, name: String)] = [
+    ("Loader", "NPY"),
     ("Selector", "Head"),
 ]
 

@@ -1,8 +1,10 @@
 import OrreryCore
+import LoaderNPY
 import SelectorHead
 
 /// Every built-in plugin, in the order `orrery plugins` lists them.
 public let builtInPlugins: [any Plugin.Type] = [
+    NPYLoader.self,
     HeadSelector.self,
 ]
 

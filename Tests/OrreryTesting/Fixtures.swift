@@ -49,8 +49,9 @@ extension StepContext {
     /// A context for running one plugin in a test: inputs from `Workflows/`, outputs to a new
     /// temporary folder, the given registry (empty by default).
     public static func testing(seed: UInt64 = 0, registry: PluginRegistry = PluginRegistry(entries: []),
-                               output: URL? = nil, events: @escaping RunEventHandler = { _ in }) -> StepContext {
-        StepContext(stepID: "test", seed: seed, inputDirectory: Fixtures.workflowsDirectory,
+                               input: URL? = nil, output: URL? = nil,
+                               events: @escaping RunEventHandler = { _ in }) -> StepContext {
+        StepContext(stepID: "test", seed: seed, inputDirectory: input ?? Fixtures.workflowsDirectory,
                     outputDirectory: output ?? Fixtures.temporaryDirectory(), registry: registry, events: events)
     }
 }

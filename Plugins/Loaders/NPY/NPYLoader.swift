@@ -1,0 +1,64 @@
+import Foundation
+import OrreryCore
+
+/// `loader.npy`: a NumPy `.npy` matrix (float32 or float64, C order), with an optional metadata TSV.
+public enum NPYLoader: Loader {
+    public struct Parameters: Codable, Sendable, Equatable {
+        /// The `.npy` file, relative to the workflow.
+        public var path: String
+        /// A metadata TSV (FORMATS.md rules), relative to the workflow.
+        public var metadata: String?
+
+        public init(path: String, metadata: String? = nil) {
+            self.path = path
+            self.metadata = metadata
+        }
+
+        enum CodingKeys: String, CodingKey { case path, metadata }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            path = try c.decode(String.self, forKey: .path)
+            metadata = try c(.metadata)
+        }
+    }
+
+    public static let descriptor = PluginDescriptor(
+        id: "loader.npy", kind: .loader, version: "1.0.0",
+        summary: "A NumPy .npy matrix (float32/float64, C order) with an optional metadata TSV.",
+        inputs: [],
+        parameters: [
+            ParameterDescriptor("path", "string", "the .npy file, relative to the workflow"),
+            ParameterDescriptor("metadata", "string", default: "none", "a metadata TSV with one row per vector"),
+        ],
+        example: """
+            orrery: 1
+            name: npy-example
+            steps:
+              glove:
+                uses: loader.npy
+                with:
+                  path: data/glove.6B.50d.top50k.npy
+                  metadata: data/glove.6B.50d.top50k.words.tsv
+            """)
+
+    /// - Complexity: O(n·d) time; the file's bytes plus the n × d floats in memory.
+    public static func load(_ p: Parameters, context: StepContext) async throws -> Embedding {
+        let vectors = try NPYFormat.read(DataFile.read(context.inputURL(p.path), path: p.path), path: p.path)
+        if let bad = vectors.firstNonFinite() {
+            throw OrreryError.malformed(file: p.path, line: 0, column: nil,
+                                        reason: "row \(bad.row), column \(bad.column) is NaN or infinite")
+        }
+        guard vectors.rows > 0 else { throw OrreryError.emptyDataset("\(p.path) has no rows") }
+        var metadata = MetadataTable(labels: (0..<vectors.rows).map(String.init), name: "index")
+        if let m = p.metadata {
+            metadata = try MetadataTSV.read(contentsOf: context.inputURL(m), path: m)
+            guard metadata.count == vectors.rows else {
+                throw OrreryError.shapeMismatch("\(m) has \(metadata.count) rows but \(p.path) has \(vectors.rows)")
+            }
+        }
+        var notes = Notes()
+        notes.set("source", p.path)
+        return Embedding(vectors: vectors, metadata: metadata, notes: notes)
+    }
+}
