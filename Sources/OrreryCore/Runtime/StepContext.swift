@@ -39,13 +39,13 @@ public struct StepContext: Sendable {
     /// An input path: absolute as given, or relative to the workflow's folder.
     public func inputURL(_ path: String) -> URL {
         path.hasPrefix("/") ? URL(fileURLWithPath: path)
-            : URL(fileURLWithPath: path, relativeTo: inputDirectory).standardizedFileURL
+            : inputDirectory.appendingPathComponent(path).standardizedFileURL
     }
 
     /// An output path: absolute as given, or relative to the output folder.
     public func outputURL(_ path: String) -> URL {
         path.hasPrefix("/") ? URL(fileURLWithPath: path)
-            : URL(fileURLWithPath: path, relativeTo: outputDirectory).standardizedFileURL
+            : outputDirectory.appendingPathComponent(path).standardizedFileURL
     }
 
     /// Writes `data` to `path` (relative to the output folder) atomically; returns `path`.
