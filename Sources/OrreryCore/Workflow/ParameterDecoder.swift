@@ -17,32 +17,45 @@ public enum ParameterDecoder {
         func diag(_ p: WorkflowProblem, _ l: SourceLocation?) -> Diagnostic {
             source?.diagnostic(p, at: l) ?? Diagnostic(p, at: l)
         }
+        // Keys nobody asked for (found even when decoding stopped early).
+        func unknownKeys() -> [Diagnostic] {
+            var unknown: [Diagnostic] = []
+            for mapping in tracker.mappings {
+                for entry in mapping.entries where !mapping.asked.contains(entry.key) {
+                    let known = mapping.asked.sorted()
+                    let prefix = mapping.path.isEmpty ? "" : mapping.path + "."
+                    unknown.append(diag(.unknownParameter(prefix + entry.key, plugin: plugin, known: known,
+                                                          suggestion: Suggestion.closest(to: entry.key, in: known)),
+                                        entry.keyLocation))
+                }
+            }
+            return unknown
+        }
         let value: T
         do {
             value = try T(from: decoder)
-        } catch let failure as NodeDecodingFailure {
-            return .failure(WorkflowDiagnostics([diag(failure.problem(plugin: plugin), failure.location)]))
-        } catch let error as DecodingError {
-            let (path, message) = describe(error)
-            let location = locate(path, in: root) ?? root.location
-            return .failure(WorkflowDiagnostics([diag(.invalidValue(parameter: path.dotted, reason: message), location)]))
-        } catch let error as ParameterError {
-            let location = locate(error.path, in: root) ?? root.location
-            return .failure(WorkflowDiagnostics([diag(.invalidValue(parameter: error.parameter, reason: error.reason), location)]))
         } catch {
-            return .failure(WorkflowDiagnostics([diag(.invalidValue(parameter: "with", reason: "\(error)"), root.location)]))
-        }
-        // Keys nobody asked for.
-        var unknown: [Diagnostic] = []
-        for mapping in tracker.mappings {
-            for entry in mapping.entries where !mapping.asked.contains(entry.key) {
-                let known = mapping.asked.sorted()
-                let prefix = mapping.path.isEmpty ? "" : mapping.path + "."
-                unknown.append(diag(.unknownParameter(prefix + entry.key, plugin: plugin, known: known,
-                                                      suggestion: Suggestion.closest(to: entry.key, in: known)),
-                                    entry.keyLocation))
+            var failure: Diagnostic
+            switch error {
+            case let f as NodeDecodingFailure:
+                failure = diag(f.problem(plugin: plugin), f.location)
+            case let e as DecodingError:
+                let (path, message) = describe(e)
+                failure = diag(.invalidValue(parameter: path.dotted, reason: message), locate(path, in: root) ?? root.location)
+            case let e as ParameterError:
+                failure = diag(.invalidValue(parameter: e.parameter, reason: e.reason), locate(e.path, in: root) ?? root.location)
+            default:
+                failure = diag(.invalidValue(parameter: "with", reason: "\(error)"), root.location)
             }
+            let unknown = unknownKeys()
+            // A missing key that an unknown key is a typo of is one mistake, not two.
+            if case .missingParameter(let name, _) = failure.problem,
+               unknown.contains(where: { if case .unknownParameter(_, _, _, let s) = $0.problem { return s == name.split(separator: ".").last.map(String.init) } else { return false } }) {
+                return .failure(WorkflowDiagnostics(unknown))
+            }
+            return .failure(WorkflowDiagnostics(unknown + [failure]))
         }
+        let unknown = unknownKeys()
         if !unknown.isEmpty { return .failure(WorkflowDiagnostics(unknown)) }
         if let validating = value as? any ValidatingParameters {
             do {
