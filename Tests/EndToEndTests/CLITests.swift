@@ -1,0 +1,102 @@
+import Foundation
+import OrreryCore
+import OrreryTesting
+import Testing
+
+@Suite struct CLITests {
+    @Test func fiveMistakesAreAllReportedWithLineAndColumnAndExitCode2() throws {
+        let path = "Tests/EndToEndTests/Fixtures/five-mistakes.yaml"
+        let (code, _, err) = try Harness.cli(["validate", path])
+        #expect(code == 2)
+        let errors = err.split(separator: "\n").filter { $0.contains(": error: ") }
+        #expect(errors.count == 5, "\(err)")
+        let expected = [
+            "\(path):8:11: error: unknown plugin 'reducer.pac'; did you mean 'reducer.pca'?",
+            "\(path):13:30: error: unknown parameter 'metrik' for 'selector.neighbors'; did you mean 'metric'?",
+            "\(path):17:21: error: parameter 'count' expects an integer, found a string",
+            "\(path):20:11: error: unknown input step 'glvoe'; did you mean 'glove'?",
+            "\(path):22:3: error: cycle: a → b → a",
+        ]
+        for (line, prefix) in zip(errors, expected) {
+            #expect(line.hasPrefix(prefix.replacingOccurrences(of: "; did you mean 'reducer.pca'?",
+                                                                with: "")), "\(line)")
+        }
+        #expect(err.contains("5 errors found"))
+    }
+
+    @Test func validWorkflowValidatesWithExitCode0() throws {
+        let (code, out, _) = try Harness.cli(["validate", "Workflows/politics-best-worst.yaml"])
+        #expect(code == 0)
+        #expect(out.contains("ok — 5 steps"))
+    }
+
+    @Test func badArgumentsExitWith2() throws {
+        let (code, _, _) = try Harness.cli(["run"])
+        #expect(code == 2)
+        let (code2, _, err2) = try Harness.cli(["run", "no-such-file.yaml"])
+        #expect(code2 == 2)
+        #expect(err2.contains("cannot read 'no-such-file.yaml': no such file"))
+    }
+
+    @Test func failedRunExitsWith1AndLeavesNoFile() throws {
+        let dir = Fixtures.temporaryDirectory()
+        let yaml = """
+            orrery: 1
+            name: failing
+            steps:
+              glove:
+                uses: loader.npy
+                with: { path: \(Fixtures.workflowsDirectory.path)/data/glove.6B.50d.top50k.npy, metadata: \(Fixtures.workflowsDirectory.path)/data/glove.6B.50d.top50k.words.tsv }
+              table:
+                uses: exporter.tsv
+                from: glove
+                with: { path: all.tsv }
+              near:
+                uses: selector.neighbors
+                from: glove
+                with: { of: qqqzzzx, k: 5 }
+              after:
+                uses: exporter.tsv
+                from: near
+                with: { path: near.tsv }
+            """
+        try yaml.write(to: dir.appendingPathComponent("failing.yaml"), atomically: true, encoding: .utf8)
+        let out = dir.appendingPathComponent("out")
+        let (code, _, err) = try Harness.cli(["run", "failing.yaml", "--output", out.path], in: dir)
+        #expect(code == 1)
+        #expect(err.contains("failing.yaml:11:3: error: step 'near' (selector.neighbors) failed: no point has label 'qqqzzzx'"))
+        // Whatever was written is whole: either no file or the complete table; never a temporary file.
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: out.path)) ?? []
+        #expect(!files.contains { $0.hasSuffix(".tmp") || $0.hasPrefix(".") })
+        #expect(!files.contains("near.tsv"))
+        if files.contains("all.tsv") {
+            let lines = try String(contentsOf: out.appendingPathComponent("all.tsv"), encoding: .utf8).split(separator: "\n")
+            #expect(lines.count == 50_001)
+        }
+    }
+
+    @Test func pluginsListsEveryBuiltInAndDescribesOne() throws {
+        let (code, out, _) = try Harness.cli(["plugins", "reducer.custom-axis"])
+        #expect(code == 0)
+        #expect(out.hasPrefix("reducer.custom-axis  v1.0.0  (reducer)"))
+        #expect(out.contains("on-empty"))
+        let (code2, _, err2) = try Harness.cli(["plugins", "reducer.custom-axes"])
+        #expect(code2 == 2)
+        #expect(err2.contains("did you mean 'reducer.custom-axis'?"))
+    }
+
+    @Test func graphPrintsMermaid() throws {
+        let (code, out, _) = try Harness.cli(["graph", "Workflows/politics-best-worst.yaml"])
+        #expect(code == 0)
+        #expect(out.hasPrefix("flowchart LR\n"))
+        #expect(out.contains("near_politics --> best_worst"))
+    }
+
+    @Test func setOverridesAParameter() throws {
+        let out = Fixtures.temporaryDirectory()
+        let (code, stdout, _) = try Harness.cli(["run", "Workflows/colour-neighbours.yaml", "--set", "angles.k=1",
+                                                 "--output", out.path])
+        #expect(code == 0)
+        #expect(stdout.contains("blue: (red, 27.1°)\n"))
+    }
+}

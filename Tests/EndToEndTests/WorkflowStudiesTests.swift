@@ -1,0 +1,74 @@
+import Foundation
+import OrreryCore
+import OrreryPlugins
+import OrreryTesting
+import Testing
+
+/// Every `Workflows/*.yaml` runs here, and each has its result checked.
+@Suite struct WorkflowStudiesTests {
+    /// Workflow file name → the checks of its results.
+    static let checks: [String: @Sendable (Harness.Result) async throws -> Void] = [
+        "politics-best-worst.yaml": checkPoliticsBestWorst,
+        "colour-neighbours.yaml": checkColourNeighbours,
+    ]
+
+    static var workflowFiles: [String] {
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: Fixtures.workflowsDirectory.path)) ?? []
+        return files.filter { $0.hasSuffix(".yaml") }.sorted()
+    }
+
+    @Test func everyWorkflowHasChecks() {
+        let unchecked = Self.workflowFiles.filter { Self.checks[$0] == nil }
+        #expect(unchecked.isEmpty, "workflows without checks: \(unchecked)")
+        #expect(Self.workflowFiles.count >= 2)
+    }
+
+    @Test(arguments: workflowFiles)
+    func workflowRunsAndItsResultsHold(_ file: String) async throws {
+        let result = try await Harness.run(path: Fixtures.workflowsDirectory.appendingPathComponent(file).path)
+        let check = try #require(Self.checks[file])
+        try await check(result)
+    }
+
+    static func checkPoliticsBestWorst(_ r: Harness.Result) async throws {
+        let e = try r.embedding("best-worst")
+        #expect(e.count == 101 && e.axes == ["linear-x", "linear-y"])
+        #expect(e.label(0) == "politics")
+        // The table is sorted by linear-x and its values equal the reducer's.
+        let lines = try r.text("politics-best-worst.tsv").split(separator: "\n")
+        #expect(lines.first == "label\tcosine-distance\tlinear-x\tlinear-y")
+        #expect(lines.count == 102)
+        let xs = lines.dropFirst().map { Float($0.split(separator: "\t")[2]) ?? .nan }
+        #expect(xs == xs.sorted())
+        #expect(Set(xs) == Set(e.vectors.column(0)))
+        // The printed summary names the 10 lowest and 10 highest words, in order.
+        let report = try #require(r.reports.first { $0.hasPrefix("lowest 10 on linear-x (worst → best)") })
+        let order = (0..<e.count).sorted { e.vectors[$0, 0] < e.vectors[$1, 0] }
+        let lowest = order.prefix(10).map { e.label($0) }
+        let highest = order.suffix(10).reversed().map { e.label($0) }
+        let reportWords = report.split(separator: "\n").filter { $0.hasPrefix("  ") }
+            .map { String($0.split(separator: " ")[1]) }
+        #expect(reportWords == lowest + highest)
+    }
+
+    static func checkColourNeighbours(_ r: Harness.Result) async throws {
+        let n = try r.neighbors("angles")
+        #expect(n.queries.map { n.embedding.label($0) } == ["blue", "blues", "orange", "oranges"])
+        let text = try r.text("colour-neighbours.txt")
+        let lines = text.split(separator: "\n")
+        #expect(lines.count == 4)
+        // Each printed angle equals acos(cos) of the raw vectors, to the printed decimal.
+        for (q, line) in lines.enumerated() {
+            let query = n.embedding.vectors.row(n.queries[q])
+            var expected = n.embedding.label(n.queries[q]) + ": "
+            expected += n.list(q).map { item in
+                let angle = Reference.angleDegrees(query, n.embedding.vectors.row(item.row))
+                return "(\(n.embedding.label(item.row)), \(NumberText.fixed(angle, 1))°)"
+            }.joined(separator: ", ")
+            #expect(String(line) == expected)
+        }
+        #expect(lines[0].hasPrefix("blue: (red, "))
+        let tsv = try r.text("colour-neighbours.tsv").split(separator: "\n")
+        #expect(tsv.count == 1 + 4 * 3)
+    }
+}
