@@ -12,8 +12,8 @@ import Testing
         #expect(errors.count == 5, "\(err)")
         let expected = [
             "\(path):8:11: error: unknown plugin 'reducer.pac'; did you mean 'reducer.pca'?",
-            "\(path):13:30: error: unknown parameter 'metrik' for 'selector.neighbors'; did you mean 'metric'?",
-            "\(path):17:21: error: parameter 'count' expects an integer, found a string",
+            "\(path):13:35: error: unknown parameter 'metrik' for 'selector.neighbors'; did you mean 'metric'?",
+            "\(path):17:20: error: parameter 'count' expects an integer, found a string",
             "\(path):20:11: error: unknown input step 'glvoe'; did you mean 'glove'?",
             "\(path):22:3: error: cycle: a → b → a",
         ]
