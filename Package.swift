@@ -11,6 +11,9 @@ import PackageDescription
 /// Adding a plugin = a folder, one line here, one line in Sources/OrreryPlugins.
 let builtInPlugins: [(kind: String, name: String)] = [
     ("Loader", "NPY"),
+    ("Loader", "GloVe"),
+    ("Loader", "Word2Vec"),
+    ("Loader", "TSV"),
     ("Selector", "Head"),
 ]
 
