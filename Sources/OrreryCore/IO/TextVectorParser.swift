@@ -293,7 +293,7 @@ private struct Parser {
     }
 
     func raggedReason(_ n: Int, _ w: Int) -> String {
-        "line \(line) has \(n) values, expected \(w)" + (header != nil ? " (the header on line 1 says \(w))" : "")
+        "line \(line) has \(n) value\(n == 1 ? "" : "s"), expected \(w)" + (header != nil ? " (the header on line 1 says \(w))" : "")
     }
 
     /// `N D` with two non-negative integers, and nothing else on the line.
