@@ -30,6 +30,15 @@ private final class EventLog: Sendable {
 }
 
 @Suite struct GloVeLoaderTests {
+    @Test func descriptorExampleRuns() async throws {
+        let values = try await Fixtures.runExample(of: GloVeLoader.self)
+        guard case .embedding(let e)? = values["glove"] else {
+            Issue.record("no embedding from the example")
+            return
+        }
+        #expect(e.count == 500 && e.label(0) == "the")
+    }
+
     @Test func bundledSampleEqualsAnIndependentParse() async throws {
         let text = try String(contentsOf: Fixtures.workflowsDirectory.appendingPathComponent("data/glove.6B.50d.sample.txt"), encoding: .utf8)
         let ref = reference(text)

@@ -9,6 +9,15 @@ private func parse(_ text: String) throws(OrreryError) -> TextVectorTable {
 }
 
 @Suite struct TSVLoaderTests {
+    @Test func descriptorExampleRuns() async throws {
+        let values = try await Fixtures.runExample(of: TSVLoader.self)
+        guard case .embedding(let e)? = values["digits"] else {
+            Issue.record("no embedding from the example")
+            return
+        }
+        #expect(e.count == 1797 && e.label(0) == "0")
+    }
+
     @Test func digitsEqualAnIndependentParse() async throws {
         let text = try String(contentsOf: Fixtures.workflowsDirectory.appendingPathComponent("data/digits.tsv"), encoding: .utf8)
         let reference = text.split(separator: "\n").flatMap { $0.split(separator: "\t").map { Float(String($0))! } }

@@ -19,6 +19,15 @@ private func word2vecBinary(_ rows: [(String, [Float])], header: String? = nil, 
 private let sample: [(String, [Float])] = [("king", [1, -2.5, 3e-7]), ("queen", [0.25, 4, -1]), ("héllo", [7, 8, 9])]
 
 @Suite struct Word2VecLoaderTests {
+    @Test func descriptorExampleRuns() async throws {
+        let values = try await Fixtures.runExample(of: Word2VecLoader.self)
+        guard case .embedding(let e)? = values["words"] else {
+            Issue.record("no embedding from the example")
+            return
+        }
+        #expect(e.count == 1000 && e.label(0) == "the")
+    }
+
     @Test func writtenFileReadsBack() throws {
         for newline in [true, false] {
             let t = try Word2VecLoader.parse(word2vecBinary(sample, newline: newline), path: "w.bin")
