@@ -63,6 +63,47 @@ private final class EventLog: Sendable {
         #expect(log.progress == [10_000, 20_000, 30_000, 40_000, 50_000, 50_000])
     }
 
+    @Test func fastPathEqualsStrtofOnEveryValueOfTheFiftyThousandWordFile() throws {
+        let url = Fixtures.sharedData.appendingPathComponent("glove.6B.50d.top50k.txt")
+        guard FileManager.default.fileExists(atPath: url.path) else { return }
+        let data = try Data(contentsOf: url)
+        var slow = TextVectorParser.Format.wordVectors
+        slow.fastPath = false
+        let a = try TextVectorParser.parse(data, path: "g", format: .wordVectors).vectors.storage
+        let b = try TextVectorParser.parse(data, path: "g", format: slow).vectors.storage
+        #expect(a.count == 2_500_000)
+        #expect(a.map(\.bitPattern) == b.map(\.bitPattern))
+    }
+
+    @Test func fastPathEqualsStrtofOnRandomDecimals() throws {
+        // Short and long significands, leading/trailing zeros, exponents inside and outside ±10.
+        var g = SeededGenerator(seed: 7)
+        var text = ""
+        for row in 0..<10_000 {
+            text += "w\(row)"
+            for _ in 0..<10 {
+                let digits = 1 + Int(g.nextUnit() * 10)
+                var token = g.nextUnit() < 0.5 ? "-" : ""
+                var body = (0..<digits).map { _ in String(Int(g.nextUnit() * 10)) }.joined()
+                let point = Int(g.nextUnit() * Double(digits + 1))
+                if point < digits { body.insert(".", at: body.index(body.startIndex, offsetBy: point)) }
+                token += body
+                if g.nextUnit() < 0.3 { token += "e\(Int(g.nextUnit() * 30) - 15)" }
+                text += " " + token
+            }
+            text += "\n"
+        }
+        var slow = TextVectorParser.Format.wordVectors
+        slow.fastPath = false
+        let a = try TextVectorParser.parse(Data(text.utf8), path: "r", format: .wordVectors).vectors.storage
+        let b = try TextVectorParser.parse(Data(text.utf8), path: "r", format: slow).vectors.storage
+        #expect(a.count == 100_000)
+        #expect(a.map(\.bitPattern) == b.map(\.bitPattern))
+        // And both agree with Swift's own (correctly rounded) parser.
+        let reference = text.split(separator: "\n").flatMap { $0.split(separator: " ").dropFirst().map { Float(String($0))! } }
+        #expect(a.map(\.bitPattern) == reference.map(\.bitPattern))
+    }
+
     @Test func limitReadsTheFirstRows() async throws {
         let e = try await GloVeLoader.load(.init(path: "data/glove.6B.50d.sample.txt", limit: 3), context: .testing())
         #expect(e.count == 3 && e.metadata.columns[0].values == ["the", ",", "."])

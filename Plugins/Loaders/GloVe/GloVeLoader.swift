@@ -60,6 +60,7 @@ public enum GloVeLoader: Loader {
         }
         var notes = Notes()
         notes.set("source", p.path)
+        notes.set("format", table.header == nil ? "glove-text" : "word2vec-text")
         return Embedding(vectors: table.vectors, metadata: MetadataTable(labels: table.words, name: "word"), notes: notes)
     }
 }
