@@ -1,5 +1,4 @@
 import Foundation
-import LoaderGloVe
 import LoaderWord2Vec
 import OrreryCore
 import OrreryTesting
@@ -45,9 +44,12 @@ private let sample: [(String, [Float])] = [("king", [1, -2.5, 3e-7]), ("queen", 
     @Test func bundledSampleEqualsTheGloVeText() async throws {
         // sample.w2v.bin was written from glove.6B.50d.sample.txt (Workflows/data/README.md).
         let w = try await Word2VecLoader.load(.init(path: "data/sample.w2v.bin"), context: .testing())
-        let g = try await GloVeLoader.load(.init(path: "data/glove.6B.50d.sample.txt"), context: .testing())
+        let text = try String(contentsOf: Fixtures.workflowsDirectory.appendingPathComponent("data/glove.6B.50d.sample.txt"), encoding: .utf8)
+        let lines = text.split(separator: "\n").map { $0.split(separator: " ") }
         #expect(w.count == 1000 && w.dimensions == 50)
-        #expect(w.metadata == g.metadata && w.vectors == g.vectors)
+        #expect(w.metadata.columnNames == ["word"])
+        #expect(w.metadata.columns[0].values == lines.map { String($0[0]) })
+        #expect(w.vectors.storage == lines.flatMap { $0.dropFirst().map { Float(String($0))! } })
     }
 
     @Test func truncatedFileIsAnError() {
