@@ -104,6 +104,16 @@ private final class EventLog: Sendable {
         #expect(a.map(\.bitPattern) == reference.map(\.bitPattern))
     }
 
+    @Test func cancelledRunStopsWithCancelled() async throws {
+        let url = Fixtures.sharedData.appendingPathComponent("glove.6B.50d.top50k.txt")
+        guard FileManager.default.fileExists(atPath: url.path) else { return }
+        let task = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            return try await GloVeLoader.load(.init(path: url.path), context: .testing())
+        }
+        await #expect(throws: OrreryError.cancelled) { try await task.value }
+    }
+
     @Test func limitReadsTheFirstRows() async throws {
         let e = try await GloVeLoader.load(.init(path: "data/glove.6B.50d.sample.txt", limit: 3), context: .testing())
         #expect(e.count == 3 && e.metadata.columns[0].values == ["the", ",", "."])
