@@ -11,7 +11,17 @@ import PackageDescription
 /// Adding a plugin = a folder, one line here, one line in Sources/OrreryPlugins.
 let builtInPlugins: [(kind: String, name: String)] = [
     ("Loader", "NPY"),
+    ("Metric", "Cosine"),
+    ("Metric", "Angle"),
+    ("Metric", "Euclidean"),
+    ("Metric", "Dot"),
+    ("Selector", "Neighbors"),
+    ("Selector", "Regex"),
     ("Selector", "Head"),
+    ("Reducer", "CustomAxis"),
+    ("Exporter", "TSV"),
+    ("Exporter", "Neighbors"),
+    ("Exporter", "Summary"),
 ]
 
 let swiftSettings: [SwiftSetting] = [.swiftLanguageMode(.v6)]

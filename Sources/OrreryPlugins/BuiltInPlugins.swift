@@ -1,11 +1,31 @@
-import OrreryCore
+import ExporterNeighbors
+import ExporterSummary
+import ExporterTSV
 import LoaderNPY
+import MetricAngle
+import MetricCosine
+import MetricDot
+import MetricEuclidean
+import OrreryCore
+import ReducerCustomAxis
 import SelectorHead
+import SelectorNeighbors
+import SelectorRegex
 
-/// Every built-in plugin, in the order `orrery plugins` lists them.
+/// Every built-in plugin, in the order `orrery plugins` lists them within a kind.
 public let builtInPlugins: [any Plugin.Type] = [
     NPYLoader.self,
+    CustomAxisReducer.self,
+    CosineMetric.self,
+    AngleMetric.self,
+    EuclideanMetric.self,
+    DotMetric.self,
+    NeighborsSelector.self,
+    RegexSelector.self,
     HeadSelector.self,
+    TSVExporter.self,
+    NeighborsExporter.self,
+    SummaryExporter.self,
 ]
 
 extension PluginRegistry {
