@@ -8,14 +8,21 @@ import MetricDot
 import MetricEuclidean
 import OrreryCore
 import ReducerCustomAxis
+import ReducerPCA
+import ReducerSphereize
 import SelectorHead
 import SelectorNeighbors
+import SelectorPoints
 import SelectorRegex
+import SelectorSample
+import SelectorSphere
 
 /// Every built-in plugin, in the order `orrery plugins` lists them within a kind.
 public let builtInPlugins: [any Plugin.Type] = [
     NPYLoader.self,
     CustomAxisReducer.self,
+    PCAReducer.self,
+    SphereizeReducer.self,
     CosineMetric.self,
     AngleMetric.self,
     EuclideanMetric.self,
@@ -23,6 +30,9 @@ public let builtInPlugins: [any Plugin.Type] = [
     NeighborsSelector.self,
     RegexSelector.self,
     HeadSelector.self,
+    SphereSelector.self,
+    PointsSelector.self,
+    SampleSelector.self,
     TSVExporter.self,
     NeighborsExporter.self,
     SummaryExporter.self,
