@@ -81,6 +81,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Times Orrery's kernels for bench/run (not a product; the library never prints).
+        .executableTarget(
+            name: "orrery-bench",
+            dependencies: ["OrreryCore", "OrreryPlugins"],
+            swiftSettings: swiftSettings
+        ),
         // Shared test helpers: an in-memory run context, small embeddings, brute-force references.
         .target(
             name: "OrreryTesting",
