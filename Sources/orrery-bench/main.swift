@@ -87,8 +87,33 @@ func run() async throws {
         let model = try PrincipalComponents.fit(x, components: 2)
         layout = model.transform(x)
         let time = seconds { ProjectionQuality.annotate(&notes, original: x, layout: layout, seed: 1) }
+        let sample = ProjectionQuality.sampleRows(count: x.rows, seed: 1)
+        let layoutSearch = seconds {
+            _ = NearestNeighborSearch.search(points: layout, queries: layout.selecting(rows: sample), queryRows: sample,
+                                             k: 10, measure: .euclidean)
+        }
+        let products = seconds {
+            let q = x.selecting(rows: sample)
+            let block = (8 << 20) / x.rows
+            var out = [Float](repeating: 0, count: block * x.rows)
+            var start = 0
+            while start < q.rows {
+                let m = min(block, q.rows - start)
+                q.storage.withUnsafeBufferPointer { qb in
+                    x.storage.withUnsafeBufferPointer { xb in
+                        out.withUnsafeMutableBufferPointer { ob in
+                            guard let qa = qb.baseAddress, let xa = xb.baseAddress, let oa = ob.baseAddress else { return }
+                            BLAS.sgemm(qa + start * x.columns, transA: false, xa, transB: true, oa, m: m, n: x.rows,
+                                       k: x.columns)
+                        }
+                    }
+                }
+                start += m
+            }
+        }
         print(json(common + [("seconds", String(time)),
                              ("trustworthiness", String(notes.number("trustworthiness@10") ?? .nan)),
+                             ("layout_search_seconds", String(layoutSearch)), ("products_seconds", String(products)),
                              ("sample", String(notes.number("quality-sample") ?? 0)),
                              ("peak_rss_mib", String(peakMiB()))]))
 

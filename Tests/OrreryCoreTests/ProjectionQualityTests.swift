@@ -1,4 +1,4 @@
-import OrreryCore
+@testable import OrreryCore
 import OrreryTesting
 import Testing
 
@@ -35,20 +35,32 @@ import Testing
     }
 
     @Test func annotateSamplesLargeSetsWithTheSeedAndWritesTheNotes() throws {
-        let x = try gloveRows(6_000)
+        let x = try gloveRows(1_500)
         let layout = x.selecting(columns: [0, 1, 2])
         var a = Notes(), b = Notes(), c = Notes()
-        ProjectionQuality.annotate(&a, original: x, layout: layout, seed: 7)
-        ProjectionQuality.annotate(&b, original: x, layout: layout, seed: 7)
-        ProjectionQuality.annotate(&c, original: x, layout: layout, seed: 8)
+        ProjectionQuality.annotate(&a, original: x, layout: layout, seed: 7, sampleLimit: 1_000)
+        ProjectionQuality.annotate(&b, original: x, layout: layout, seed: 7, sampleLimit: 1_000)
+        ProjectionQuality.annotate(&c, original: x, layout: layout, seed: 8, sampleLimit: 1_000)
         #expect(a == b)
-        #expect(a.number("quality-sample") == 5_000)
+        #expect(a.number("quality-sample") == 1_000)
         let t = try #require(a.number("trustworthiness@10"))
         #expect(t > 0.5 && t < 1)
         #expect(a.number("knn-recall@10") != nil)
         #expect(a.number("trustworthiness@10") != c.number("trustworthiness@10"))
-        #expect(ProjectionQuality.sampleRows(count: 6_000, seed: 7).count == 5_000)
-        #expect(Set(ProjectionQuality.sampleRows(count: 6_000, seed: 7)).count == 5_000)
+        // The sample is the seeded rows, and the figure is measure() over exactly them.
+        let rows = ProjectionQuality.sampleRows(count: 1_500, limit: 1_000, seed: 7)
+        #expect(rows.count == 1_000 && Set(rows).count == 1_000 && rows == rows.sorted())
+        #expect(ProjectionQuality.measure(original: x, layout: layout, queries: rows)?.trustworthiness == t)
+        #expect(ProjectionQuality.sampleRows(count: 6_000, seed: 7).count == ProjectionQuality.sampleLimit)
+    }
+
+    @Test func countBelowMatchesAPlainCount() {
+        var g = SeededGenerator(seed: 3)
+        let row = (0..<1_003).map { _ in Float(g.nextGaussian()) }
+        for t: Float in [-3, -0.5, 0, 0.25, 2, .infinity] {
+            let got = row.withUnsafeBufferPointer { ProjectionQuality.countBelow($0, t) }
+            #expect(got == row.filter { $0 < t }.count)
+        }
     }
 
     @Test func tooFewPointsWriteNothing() {
