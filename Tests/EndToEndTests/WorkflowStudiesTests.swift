@@ -10,6 +10,7 @@ import Testing
     static let checks: [String: @Sendable (Harness.Result) async throws -> Void] = [
         "politics-best-worst.yaml": checkPoliticsBestWorst,
         "colour-neighbours.yaml": checkColourNeighbours,
+        "glove-pca.yaml": checkGlovePCA,
     ]
 
     static var workflowFiles: [String] {
@@ -70,5 +71,24 @@ import Testing
         #expect(lines[0].hasPrefix("blue: (red, "))
         let tsv = try r.text("colour-neighbours.tsv").split(separator: "\n")
         #expect(tsv.count == 1 + 4 * 3)
+    }
+
+    static func checkGlovePCA(_ r: Harness.Result) async throws {
+        let e = try r.embedding("pca")
+        #expect(e.count == 10_000 && e.axes == (0..<10).map { "pca-\($0)" })
+        // numpy 2.x, float64 SVD of the centred first 10,000 rows (see PrincipalComponentsTests.gloveRatios).
+        let numpy = [0.07307203, 0.05996329, 0.05312575, 0.04555614, 0.0428847,
+                     0.03495436, 0.03193681, 0.02990339, 0.02891242, 0.02841983]
+        guard case .numbers(let ratios)? = e.notes["explained-variance-ratio"] else {
+            Issue.record("no explained-variance-ratio note")
+            return
+        }
+        #expect(ratios.count == 10)
+        for (a, b) in zip(ratios, numpy) { #expect(abs(a - b) < 1e-4) }
+        #expect(abs((e.notes.number("explained-variance-total") ?? 0) - numpy.reduce(0, +)) < 1e-3)
+        #expect((e.notes.number("trustworthiness@10") ?? 0) > 0.5)
+        let lines = try r.text("glove-pca.tsv").split(separator: "\n")
+        #expect(lines.count == 10_001)
+        #expect(lines.first == "label\tpca-0\tpca-1\tpca-2\tpca-3\tpca-4\tpca-5\tpca-6\tpca-7\tpca-8\tpca-9")
     }
 }

@@ -1,4 +1,4 @@
-@testable import OrreryCore
+import OrreryCore
 import OrreryTesting
 import Testing
 

@@ -151,7 +151,7 @@ public enum ProjectionQuality {
     /// How many values of `row` are below `t`: eight compares per step, no branches.
     /// - Complexity: O(n).
     @inline(__always)
-    static func countBelow(_ row: UnsafeBufferPointer<Float>, _ t: Float) -> Int {
+    public static func countBelow(_ row: UnsafeBufferPointer<Float>, _ t: Float) -> Int {
         guard let base = row.baseAddress else { return 0 }
         let raw = UnsafeRawPointer(base)
         let lanes = row.count / 8
