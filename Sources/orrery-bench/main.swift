@@ -67,6 +67,22 @@ func run() async throws {
             ("peak_rss_mib", String(peakMiB())),
         ]))
 
+    case "pca-methods":
+        // Covariance (d × d) vs Gram (n × n) route on seeded Gaussian data of several shapes.
+        var lines: [String] = []
+        for (n, d) in [(4000, 500), (2000, 1000), (1000, 2000), (500, 4000), (3000, 3000)] {
+            var g = SeededGenerator(seed: 1)
+            let m = Matrix(rows: n, columns: d, storage: (0..<(n * d)).map { _ in Float(g.nextGaussian()) })
+            var ratios: [[Double]] = []
+            let cov = try seconds { ratios.append(try PrincipalComponents.fit(m, components: 10, method: .covariance).explainedVarianceRatio) }
+            let gram = try seconds { ratios.append(try PrincipalComponents.fit(m, components: 10, method: .gram).explainedVarianceRatio) }
+            let diff = zip(ratios[0], ratios[1]).map { abs($0 - $1) }.max() ?? 0
+            lines.append(json([("n", String(n)), ("d", String(d)), ("covariance_seconds", String(cov)),
+                               ("gram_seconds", String(gram)), ("max_ratio_difference", String(diff)),
+                               ("chosen", "\"\(PrincipalComponents.method(rows: n, columns: d).rawValue)\"")]))
+        }
+        print("[" + lines.joined(separator: ",\n") + "]")
+
     case "knn":
         let k = option("k", args).flatMap(Int.init) ?? 100
         var result: NearestNeighborSearch.Result?

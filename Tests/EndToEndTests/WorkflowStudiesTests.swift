@@ -52,6 +52,30 @@ import Testing
         #expect(reportWords == lowest + highest)
     }
 
+    static func checkGlovePCA(_ r: Harness.Result) async throws {
+        let e = try r.embedding("pca")
+        #expect(e.count == 10_000 && e.axes == (0..<10).map { "pca-\($0)" })
+        // numpy: float64 SVD of the centred first 10,000 rows, s**2 / (s**2).sum() (see PrincipalComponentsTests).
+        let numpy = [0.07307203, 0.05996329, 0.05312575, 0.04555614, 0.0428847,
+                     0.03495436, 0.03193681, 0.02990339, 0.02891242, 0.02841983]
+        guard case .numbers(let ratios)? = e.notes["explained-variance-ratio"] else {
+            Issue.record("no explained-variance-ratio note")
+            return
+        }
+        #expect(ratios.count == 10)
+        for (got, want) in zip(ratios, numpy) { #expect(abs(got - want) < 1e-4) }
+        #expect(e.notes.number("quality-sample") == 5_000)
+        let trust = try #require(e.notes.number("trustworthiness@10"))
+        #expect(trust > 0.6 && trust < 0.8)
+        // The table holds every word with the reducer's coordinates.
+        let lines = try r.text("glove-pca.tsv").split(separator: "\n")
+        #expect(lines.first == Substring((["label"] + e.axes).joined(separator: "\t")))
+        #expect(lines.count == 10_001)
+        let first = lines[1].split(separator: "\t")
+        #expect(first.first == "the")
+        #expect(first.dropFirst().map { Float($0) ?? .nan } == e.vectors.row(0))
+    }
+
     static func checkColourNeighbours(_ r: Harness.Result) async throws {
         let n = try r.neighbors("angles")
         #expect(n.queries.map { n.embedding.label($0) } == ["blue", "blues", "orange", "oranges"])
