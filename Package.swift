@@ -12,6 +12,13 @@ import PackageDescription
 let builtInPlugins: [(kind: String, name: String)] = [
     ("Loader", "NPY"),
     ("Selector", "Head"),
+    ("Loader", "Projector"),
+    ("Exporter", "Projector"),
+    ("Exporter", "Bookmarks"),
+    ("Exporter", "Sprite"),
+    ("Exporter", "SVG"),
+    ("Exporter", "HTML"),
+    ("Exporter", "NPY"),
 ]
 
 let swiftSettings: [SwiftSetting] = [.swiftLanguageMode(.v6)]

@@ -1,11 +1,24 @@
 import OrreryCore
 import LoaderNPY
 import SelectorHead
+import LoaderProjector
+import ExporterProjector
+import ExporterBookmarks
+import ExporterSprite
+import ExporterSVG
+import ExporterHTML
+import ExporterNPY
 
 /// Every built-in plugin, in the order `orrery plugins` lists them.
 public let builtInPlugins: [any Plugin.Type] = [
     NPYLoader.self,
     HeadSelector.self,
+    ProjectorLoader.self,
+    ProjectorExporter.self,
+    BookmarksExporter.self,
+    SpriteExporter.self,
+    SVGExporter.self,
+    NPYExporter.self,
 ]
 
 extension PluginRegistry {
