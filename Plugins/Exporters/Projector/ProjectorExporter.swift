@@ -165,6 +165,15 @@ public enum ProjectorExporter: Exporter {
             }
         }
 
+        if let o = p.sprite, o.fromVectors, embeddings.count > 1 {
+            let fits = embeddings.indices.filter { embeddings[$0].root.vectors.columns == o.imageWidth * o.imageHeight }
+            if fits.isEmpty {
+                throw OrreryError.invalidParameter("sprite.image-width", reason: "images of \(o.imageWidth) × \(o.imageHeight) pixels need vectors of \(o.imageWidth * o.imageHeight) values; no input has them")
+            }
+            for i in embeddings.indices where !fits.contains(i) {
+                context.warn("'\(names[i])' gets no sprite: its vectors do not hold \(o.imageWidth) × \(o.imageHeight) pixels")
+            }
+        }
         var files: [String] = []
         var infos: [ProjectorConfig.EmbeddingInfo] = []
         var jsonInfos: [ProjectorConfig.EmbeddingInfo] = []
@@ -191,7 +200,7 @@ public enum ProjectorExporter: Exporter {
                 try write(ProjectorState.encodeFile(states[i]), "\(s)_bookmarks.txt")
             }
             var sprite: ProjectorConfig.Sprite? = nil
-            if let o = p.sprite, o.fromVectors {
+            if let o = p.sprite, o.fromVectors, e.root.vectors.columns == o.imageWidth * o.imageHeight || embeddings.count == 1 {
                 let images = e.root.vectors.selecting(rows: e.rows)
                 let atlas = try SpriteAtlas.render(images, style: .init(imageWidth: o.imageWidth, imageHeight: o.imageHeight,
                                                                         scale: o.scale, invert: o.invert),
@@ -234,6 +243,7 @@ public enum ProjectorExporter: Exporter {
     }
 
     static func defaultName(_ e: Embedding) -> String {
+        if e.axes.isEmpty, let t = text(e.notes, "tensor-name") { return t }
         if let r = text(e.notes, "reducer") { return String(r.split(separator: ".").last ?? Substring(r)) }
         if let kind = ProjectorState.projectionKind(of: e.axes) { return kind }
         if let s = text(e.notes, "source") {
