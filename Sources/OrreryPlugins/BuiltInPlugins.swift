@@ -18,6 +18,7 @@ public let builtInPlugins: [any Plugin.Type] = [
     BookmarksExporter.self,
     SpriteExporter.self,
     SVGExporter.self,
+    HTMLExporter.self,
     NPYExporter.self,
 ]
 
