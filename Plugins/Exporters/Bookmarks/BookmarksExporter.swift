@@ -53,13 +53,13 @@ public enum BookmarksExporter: Exporter {
             orrery: 1
             name: bookmarks-example
             steps:
-              iris:
+              iris-pca:
                 uses: loader.projector
-                with: { path: data/iris/projector_config.json }
+                with: { path: data/iris/projector_config.json, bookmark: "PCA (2 components, 97.8% of variance)" }
               marks:
                 uses: exporter.bookmarks
-                from: iris
-                with: { path: iris-bookmarks.txt }
+                from: iris-pca
+                with: { path: iris-bookmarks.txt, label: Iris PCA }
             """)
 
     public static func export(_ inputs: StepInputs, _ p: Parameters, context: StepContext) async throws -> ExportResult {

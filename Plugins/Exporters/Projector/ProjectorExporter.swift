@@ -111,12 +111,15 @@ public enum ProjectorExporter: Exporter {
             orrery: 1
             name: projector-example
             steps:
-              digits:
+              iris:
                 uses: loader.projector
                 with: { path: data/iris/projector_config.json }
+              iris-pca:
+                uses: loader.projector
+                with: { path: data/iris/projector_config.json, bookmark: "PCA (2 components, 97.8% of variance)" }
               folder:
                 uses: exporter.projector
-                from: digits
+                from: [iris, iris-pca]
                 with: { path: iris-projector }
             """)
 
