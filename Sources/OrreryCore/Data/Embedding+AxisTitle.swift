@@ -14,17 +14,16 @@ extension Embedding {
         }
         if name.hasPrefix("pca-"), let k = Int(name.dropFirst(4)),
            case .numbers(let ratios)? = notes["explained-variance-ratio"], k < ratios.count {
-            return "\(name) (\(String(format4: ratios[k] * 100).trimmedDecimals(1))%)"
+            return "\(name) (\(Self.percent(ratios[k])))"
         }
         return name
     }
 }
 
-extension String {
-    /// "72.9312" → "72.9" with `places` decimals kept.
-    func trimmedDecimals(_ places: Int) -> String {
-        guard let dot = firstIndex(of: ".") else { return self }
-        let keep = index(dot, offsetBy: places + 1, limitedBy: endIndex) ?? endIndex
-        return String(self[..<keep])
+extension Embedding {
+    /// `0.72931` → `72.9%`, without locale-dependent formatting.
+    static func percent(_ ratio: Double) -> String {
+        let tenths = Int((ratio * 1000).rounded())
+        return "\(tenths / 10).\(abs(tenths % 10))%"
     }
 }
