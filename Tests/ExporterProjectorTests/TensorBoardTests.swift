@@ -134,5 +134,18 @@ import Testing
         let (ss, sprite) = await Self.get(base + "/sprite_image?run=.&name=digits")
         #expect(ss == 200)
         #expect(sprite == (try Data(contentsOf: folder.appendingPathComponent("digits_sprite.png"))))
+
+        // Opt-in (about a minute): the Projector's own page in headless Chromium loads the bookmark.
+        if ProcessInfo.processInfo.environment["ORRERY_PROJECTOR_UI"] != nil {
+            let python = tb.deletingLastPathComponent().appendingPathComponent("python").path
+            Self.shell([tb.deletingLastPathComponent().appendingPathComponent("pip").path, "install", "-q", "websocket-client"])
+            let script = Fixtures.repositoryRoot.appendingPathComponent("Tests/browser/projector_bookmark.py").path
+            let shot = FileManager.default.temporaryDirectory.appendingPathComponent("orrery-projector-bookmark.png").path
+            let (code, output) = Self.shell(["env", "SETTLE=15", "WAIT=15", python, script, "http://127.0.0.1:\(port)/#projector", shot])
+            print("Projector page: \(output) (screenshot \(shot))")
+            #expect(code == 0)
+            #expect(output.contains("\"bookmarks\": [\"t-SNE (perplexity 12)\"]") && output.contains("\"activeTab\": [\"tsne\"]"))
+            #expect(output.contains("\"errors\": []"))
+        }
     }
 }
