@@ -1,8 +1,15 @@
+import ExporterBookmarks
+import ExporterHTML
+import ExporterNPY
 import ExporterNeighbors
+import ExporterProjector
+import ExporterSVG
+import ExporterSprite
 import ExporterSummary
 import ExporterTSV
 import LoaderGloVe
 import LoaderNPY
+import LoaderProjector
 import LoaderTSV
 import LoaderWord2Vec
 import MetricAngle
@@ -42,6 +49,13 @@ public let builtInPlugins: [any Plugin.Type] = [
     TSVExporter.self,
     NeighborsExporter.self,
     SummaryExporter.self,
+    ProjectorLoader.self,
+    ProjectorExporter.self,
+    BookmarksExporter.self,
+    SpriteExporter.self,
+    SVGExporter.self,
+    HTMLExporter.self,
+    NPYExporter.self,
 ]
 
 extension PluginRegistry {
