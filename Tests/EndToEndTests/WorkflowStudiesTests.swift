@@ -11,6 +11,8 @@ import Testing
         "politics-best-worst.yaml": checkPoliticsBestWorst,
         "colour-neighbours.yaml": checkColourNeighbours,
         "glove-pca.yaml": checkGlovePCA,
+        "iris-projector.yaml": checkIrisProjector,
+        "digits-atlas.yaml": checkDigitsAtlas,
     ]
 
     static var workflowFiles: [String] {
@@ -97,22 +99,35 @@ import Testing
         #expect(tsv.count == 1 + 4 * 3)
     }
 
-    static func checkGlovePCA(_ r: Harness.Result) async throws {
-        let e = try r.embedding("pca")
-        #expect(e.count == 10_000 && e.axes == (0..<10).map { "pca-\($0)" })
-        // numpy 2.x, float64 SVD of the centred first 10,000 rows (see PrincipalComponentsTests.gloveRatios).
-        let numpy = [0.07307203, 0.05996329, 0.05312575, 0.04555614, 0.0428847,
-                     0.03495436, 0.03193681, 0.02990339, 0.02891242, 0.02841983]
-        guard case .numbers(let ratios)? = e.notes["explained-variance-ratio"] else {
-            Issue.record("no explained-variance-ratio note")
-            return
+    static func checkIrisProjector(_ r: Harness.Result) async throws {
+        let folder = r.output.appendingPathComponent("iris-projector")
+        let config = try ProjectorConfig.parse(pbtxt: String(contentsOf: folder.appendingPathComponent("projector_config.pbtxt"), encoding: .utf8), path: "c")
+        #expect(config.embeddings.map(\.tensorName) == ["Iris", "Iris PCA"])
+        #expect(config.embeddings.map(\.tensorShape) == [[150, 4], [150, 3]])
+        let states = try ProjectorState.decodeFile(Data(contentsOf: folder.appendingPathComponent(config.embeddings[0].bookmarksPath ?? "")), path: "b")
+        #expect(states.count == 1 && states[0].selectedProjection == "pca" && states[0].projections.count == 150)
+        // The PCA's first component carries most of Iris's variance (92.5% for the centred data).
+        let pca = try TensorFiles.readTSV(Data(contentsOf: folder.appendingPathComponent(config.embeddings[1].tensorPath ?? "")), path: "t")
+        let variance = (0..<3).map { j -> Float in
+            let c = pca.column(j)
+            let m = c.reduce(0, +) / 150
+            return c.map { ($0 - m) * ($0 - m) }.reduce(0, +)
         }
-        #expect(ratios.count == 10)
-        for (a, b) in zip(ratios, numpy) { #expect(abs(a - b) < 1e-4) }
-        #expect(abs((e.notes.number("explained-variance-total") ?? 0) - numpy.reduce(0, +)) < 1e-3)
-        #expect((e.notes.number("trustworthiness@10") ?? 0) > 0.5)
-        let lines = try r.text("glove-pca.tsv").split(separator: "\n")
-        #expect(lines.count == 10_001)
-        #expect(lines.first == "label\tpca-0\tpca-1\tpca-2\tpca-3\tpca-4\tpca-5\tpca-6\tpca-7\tpca-8\tpca-9")
+        #expect(variance[0] / variance.reduce(0, +) > 0.9)
+        let svg = try r.text("iris-pca.svg")
+        #expect(svg.contains("Iris-versicolor") && svg.contains("pca-0 ("))
+    }
+
+    static func checkDigitsAtlas(_ r: Harness.Result) async throws {
+        let folder = r.output.appendingPathComponent("digits-projector")
+        let config = try ProjectorConfig.parse(pbtxt: String(contentsOf: folder.appendingPathComponent("projector_config.pbtxt"), encoding: .utf8), path: "c")
+        #expect(config.embeddings[0].sprite?.singleImageDim == [24, 24])
+        #expect(config.embeddings[0].tensorShape == [1797, 64])
+        let states = try ProjectorState.decodeFile(Data(contentsOf: folder.appendingPathComponent(config.embeddings[0].bookmarksPath ?? "")), path: "b")
+        #expect(states.map(\.selectedProjection) == ["tsne"] && states[0].tSNEis3d == false)
+        #expect(states[0].projections.count == 1797)
+        for file in ["digits-tsne.svg", "digits-tsne.html", "digits-sprite.png"] {
+            #expect(FileManager.default.fileExists(atPath: r.output.appendingPathComponent(file).path))
+        }
     }
 }

@@ -175,7 +175,7 @@ public enum ProjectionQuality {
     /// For each of the ascending `sorted` thresholds, how many values of `row` are below it: one pass
     /// placing each value below the largest threshold by binary search, then a running sum.
     /// - Complexity: O(n·log k).
-    static func countsBelowBySearch(_ row: UnsafeBufferPointer<Float>, sorted t: [Float]) -> [Int] {
+    public static func countsBelowBySearch(_ row: UnsafeBufferPointer<Float>, sorted t: [Float]) -> [Int] {
         guard let top = t.last else { return [] }
         var bucket = [Int](repeating: 0, count: t.count)
         for v in row where v < top {
