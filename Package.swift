@@ -12,6 +12,7 @@ import PackageDescription
 let builtInPlugins: [(kind: String, name: String)] = [
     ("Loader", "NPY"),
     ("Selector", "Head"),
+    ("Reducer", "TSNE"),
 ]
 
 let swiftSettings: [SwiftSetting] = [.swiftLanguageMode(.v6)]

@@ -1,11 +1,13 @@
 import OrreryCore
 import LoaderNPY
 import SelectorHead
+import ReducerTSNE
 
 /// Every built-in plugin, in the order `orrery plugins` lists them.
 public let builtInPlugins: [any Plugin.Type] = [
     NPYLoader.self,
     HeadSelector.self,
+    TSNEReducer.self,
 ]
 
 extension PluginRegistry {
