@@ -11,7 +11,22 @@ import PackageDescription
 /// Adding a plugin = a folder, one line here, one line in Sources/OrreryPlugins.
 let builtInPlugins: [(kind: String, name: String)] = [
     ("Loader", "NPY"),
+    ("Metric", "Cosine"),
+    ("Metric", "Angle"),
+    ("Metric", "Euclidean"),
+    ("Metric", "Dot"),
+    ("Selector", "Neighbors"),
+    ("Selector", "Regex"),
     ("Selector", "Head"),
+    ("Reducer", "CustomAxis"),
+    ("Reducer", "PCA"),
+    ("Reducer", "Sphereize"),
+    ("Selector", "Sphere"),
+    ("Selector", "Points"),
+    ("Selector", "Sample"),
+    ("Exporter", "TSV"),
+    ("Exporter", "Neighbors"),
+    ("Exporter", "Summary"),
     ("Reducer", "TSNE"),
 ]
 
@@ -65,6 +80,12 @@ let package = Package(
                 "OrreryCore", "OrreryPlugins",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // Times Orrery's kernels for bench/run (not a product; the library never prints).
+        .executableTarget(
+            name: "orrery-bench",
+            dependencies: ["OrreryCore", "OrreryPlugins"],
             swiftSettings: swiftSettings
         ),
         // Shared test helpers: an in-memory run context, small embeddings, brute-force references.

@@ -55,21 +55,10 @@ public struct Notes: Sendable, Equatable, Codable {
         if x == x.rounded(), abs(x) < 1e15 { return String(Int64(x)) }
         let magnitude = abs(x)
         if magnitude >= 1e-3 && magnitude < 1e6 {
-            var s = String(format4: x)
+            var s = NumberText.fixed(x, 4)
             while s.hasSuffix("0") { s.removeLast() }
             return s
         }
         return "\(x)"
-    }
-}
-
-extension String {
-    /// `x` with four decimals, without Foundation's locale-dependent formatting.
-    init(format4 x: Double) {
-        let scaled = (x * 10_000).rounded()
-        let sign = scaled < 0 ? "-" : ""
-        let a = Int64(abs(scaled))
-        let frac = String(a % 10_000)
-        self = sign + String(a / 10_000) + "." + String(repeating: "0", count: 4 - frac.count) + frac
     }
 }

@@ -43,12 +43,12 @@ public enum Term: Sendable, Equatable, Hashable, Codable, CustomStringConvertibl
     }
 
     /// A compiled matcher; an invalid regex is an error naming `parameter`.
-    public func matcher(parameter: String) throws(OrreryError) -> TermMatcher {
+    public func matcher(parameter: String, caseSensitive: Bool = false) throws(OrreryError) -> TermMatcher {
         switch self {
         case .label(let s): return TermMatcher(label: s)
         case .regex(let r):
             do {
-                return TermMatcher(regex: try NSRegularExpression(pattern: r, options: [.caseInsensitive]))
+                return TermMatcher(regex: try NSRegularExpression(pattern: r, options: caseSensitive ? [] : [.caseInsensitive]))
             } catch {
                 throw .invalidParameter(parameter, reason: "'/\(r)/' is not a valid regular expression")
             }
@@ -85,15 +85,21 @@ public struct TermMatcher: @unchecked Sendable {
     }
 }
 
-extension Embedding {
-    /// The values of the column used to search points: `name`, or the label column.
-    public func searchColumn(_ name: String?, in table: MetadataTable? = nil) throws(OrreryError) -> MetadataTable.Column {
-        let table = table ?? metadata
+extension MetadataTable {
+    /// The column used to search points: `name`, or the label column (row indices when there is none).
+    public func searchColumn(_ name: String?) throws(OrreryError) -> Column {
         if let name {
-            guard let c = table.column(named: name) else { throw .unknownColumn(name, known: table.columnNames) }
+            guard let c = column(named: name) else { throw .unknownColumn(name, known: columnNames) }
             return c
         }
-        return table.labelColumn ?? MetadataTable.Column(name: "index", values: (0..<table.count).map(String.init))
+        return labelColumn ?? Column(name: "index", values: (0..<count).map(String.init))
+    }
+}
+
+extension Embedding {
+    /// The column used to search this embedding's points: `name`, or the label column.
+    public func searchColumn(_ name: String?) throws(OrreryError) -> MetadataTable.Column {
+        try metadata.searchColumn(name)
     }
 
     /// The rows `term` names: an error naming `parameter` when it names none.

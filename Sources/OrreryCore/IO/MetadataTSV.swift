@@ -49,9 +49,9 @@ public enum MetadataTSV {
     public static func write(_ table: MetadataTable) -> (text: String, replaced: Int) {
         var replaced = 0
         func clean(_ s: String) -> String {
-            guard s.contains(where: { $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) else { return s }
+            guard TSVText.needsCleaning(s) else { return s }
             replaced += 1
-            return String(s.map { $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" ? " " : $0 })
+            return TSVText.clean(s)
         }
         var out = ""
         let columns = table.columns

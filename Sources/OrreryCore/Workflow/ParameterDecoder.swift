@@ -47,11 +47,9 @@ public enum ParameterDecoder {
         if let validating = value as? any ValidatingParameters {
             do {
                 try validating.validate()
-            } catch let error as ParameterError {
+            } catch {
                 let location = locate(error.path, in: root) ?? root.location
                 return .failure(WorkflowDiagnostics([diag(.invalidValue(parameter: error.parameter, reason: error.reason), location)]))
-            } catch {
-                return .failure(WorkflowDiagnostics([diag(.invalidValue(parameter: "with", reason: "\(error)"), root.location)]))
             }
         }
         return .success(value)

@@ -22,3 +22,13 @@ public struct PlannedStep: Sendable {
         return bindings.flatMap(\.steps).filter { seen.insert($0).inserted }
     }
 }
+
+extension WorkflowPlan {
+    /// Loads the workflow at `path` (with `--set` overrides) and validates it against `registry`.
+    public static func load(path: String, overrides: [String] = [], registry: PluginRegistry)
+        -> Result<WorkflowPlan, WorkflowDiagnostics> {
+        WorkflowLoader.load(path: path, overrides: overrides).flatMap {
+            WorkflowValidator.validate($0, registry: registry)
+        }
+    }
+}

@@ -1,0 +1,101 @@
+import OrreryCore
+
+/// `exporter.summary`: the points at both ends of an axis — "the 10 lowest and 10 highest words on
+/// worst → best" — printed by `orrery run` and, with `path`, written to a file.
+public enum SummaryExporter: Exporter {
+    public struct Parameters: Codable, Sendable, Equatable, ValidatingParameters {
+        /// The axis (its name, e.g. `linear-x`); default: the first.
+        public var axis: String?
+        /// Points shown at each end.
+        public var count: Int = 10
+        /// Also write the summary here (relative to the output folder).
+        public var path: String?
+        public var decimals: Int = 3
+
+        public init(axis: String? = nil, count: Int = 10, path: String? = nil) {
+            self.axis = axis
+            self.count = count
+            self.path = path
+        }
+
+        enum CodingKeys: String, CodingKey { case axis, count, path, decimals }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            axis = try c(.axis)
+            count = try c(.count, default: count)
+            path = try c(.path)
+            decimals = try c(.decimals, default: decimals)
+        }
+
+        public func validate() throws(ParameterError) {
+            guard count >= 1 else { throw ParameterError("count", "must be at least 1, got \(count)") }
+            guard (0...9).contains(decimals) else { throw ParameterError("decimals", "must be 0 to 9, got \(decimals)") }
+        }
+    }
+
+    public static let descriptor = PluginDescriptor(
+        id: "exporter.summary", kind: .exporter, version: "1.0.0",
+        summary: "The `count` lowest and highest points along an axis, printed (and written with `path`).",
+        inputs: [.embedding],
+        parameters: [
+            ParameterDescriptor("axis", "string", default: "the first axis", "the axis name, e.g. linear-x or pca-0"),
+            ParameterDescriptor("count", "integer", default: "10", "points shown at each end"),
+            ParameterDescriptor("path", "string", default: "none", "also write the summary to this file"),
+            ParameterDescriptor("decimals", "integer", default: "3", "decimals of the coordinates"),
+        ],
+        example: """
+            orrery: 1
+            name: summary-example
+            seed: 7
+            steps:
+              glove:
+                uses: loader.npy
+                with: { path: data/glove.6B.50d.top50k.npy, metadata: data/glove.6B.50d.top50k.words.tsv }
+              near:
+                uses: selector.neighbors
+                from: glove
+                with: { of: music, k: 50 }
+              axis:
+                uses: reducer.custom-axis
+                from: near
+                with: { x: { from: old, to: new } }
+              ends:
+                uses: exporter.summary
+                from: axis
+                with: { count: 5 }
+            """)
+
+    /// - Complexity: O(n log n).
+    public static func export(_ inputs: StepInputs, _ p: Parameters, context: StepContext) async throws -> ExportResult {
+        let e = try inputs.embedding()
+        guard e.count > 0, e.dimensions > 0 else { throw OrreryError.emptyDataset("nothing to summarise") }
+        let names = (0..<e.dimensions).map(e.axisName)
+        var j = 0
+        if let axis = p.axis {
+            guard let found = names.firstIndex(of: axis) else {
+                throw OrreryError.invalidParameter("axis", reason: "no axis '\(axis)'; axes: " + names.joined(separator: ", "))
+            }
+            j = found
+        }
+        let order = (0..<e.count).sorted { a, b in
+            e.vectors[a, j] != e.vectors[b, j] ? e.vectors[a, j] < e.vectors[b, j] : a < b
+        }
+        var title = names[j]
+        if names[j] == "linear-x", let from = e.notes["x-from"], let to = e.notes["x-to"] { title += " (\(from) → \(to))" }
+        if names[j] == "linear-y", let from = e.notes["y-from"], let to = e.notes["y-to"], "\(from)" != "" {
+            title += " (\(from) → \(to))"
+        }
+        let n = min(p.count, e.count)
+        func line(_ rank: Int, _ i: Int) -> String {
+            "  \(rank). \(e.label(i))  \(NumberText.fixed(Double(e.vectors[i, j]), p.decimals))"
+        }
+        var text = "lowest \(n) on \(title):\n"
+        text += order.prefix(n).enumerated().map { line($0 + 1, $1) }.joined(separator: "\n")
+        text += "\nhighest \(n) on \(title):\n"
+        text += order.reversed().prefix(n).enumerated().map { line($0 + 1, $1) }.joined(separator: "\n")
+        var files: [String] = []
+        if let path = p.path { files.append(try context.write(text + "\n", to: path)) }
+        return ExportResult(files: files, report: text)
+    }
+}

@@ -1,0 +1,197 @@
+import OrreryCore
+
+/// `reducer.custom-axis`: the Projector's custom projection. Each axis runs from the centroid of the
+/// points a `from` term names to the centroid of those a `to` term names; a point's coordinate is its
+/// dot product with centroid(to) − centroid(from), exactly as the Projector computes it (or with the
+/// unit direction, `normalize: true`).
+///
+/// Centroids are searched in the input's **root** dataset, with its raw vectors, so a subset (say the
+/// 100 neighbours of "politics") can be placed on an axis between words it does not contain.
+public enum CustomAxisReducer: Reducer {
+    /// One axis: from one term to another.
+    public struct Axis: Codable, Sendable, Equatable {
+        public var from: Term
+        public var to: Term
+
+        public init(from: Term, to: Term) {
+            self.from = from
+            self.to = to
+        }
+
+        enum CodingKeys: String, CodingKey { case from, to }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            from = try c.decode(Term.self, forKey: .from)
+            to = try c.decode(Term.self, forKey: .to)
+        }
+    }
+
+    /// The y axis: a second term axis, or a seeded random direction.
+    public enum YAxis: Codable, Sendable, Equatable {
+        case random
+        case axis(Axis)
+
+        public init(from decoder: any Decoder) throws {
+            if let word = try? decoder.singleValueContainer().decode(String.self) {
+                guard word == "random" else {
+                    throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
+                                                            debugDescription: "expected 'random' or { from: …, to: … }, found '\(word)'"))
+                }
+                self = .random
+            } else {
+                self = .axis(try Axis(from: decoder))
+            }
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            switch self {
+            case .random:
+                var c = encoder.singleValueContainer()
+                try c.encode("random")
+            case .axis(let a): try a.encode(to: encoder)
+            }
+        }
+    }
+
+    /// What to do when a term matches no point of the root.
+    public enum OnEmpty: String, ParameterEnum {
+        case error, random
+    }
+
+    public struct Parameters: Codable, Sendable, Equatable {
+        public var x: Axis
+        public var y: YAxis = .random
+        /// Divide each direction by its length (coordinates become projections on unit axes).
+        public var normalize: Bool = false
+        /// The metadata column terms search (default: the root's label column).
+        public var column: String?
+        public var onEmpty: OnEmpty = .error
+
+        public init(x: Axis, y: YAxis = .random, normalize: Bool = false) {
+            self.x = x
+            self.y = y
+            self.normalize = normalize
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case x, y, normalize, column
+            case onEmpty = "on-empty"
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            x = try c.decode(Axis.self, forKey: .x)
+            y = try c(.y, default: y)
+            normalize = try c(.normalize, default: normalize)
+            column = try c(.column)
+            onEmpty = try c(.onEmpty, default: onEmpty)
+        }
+    }
+
+    public static let descriptor = PluginDescriptor(
+        id: "reducer.custom-axis", kind: .reducer, version: "1.0.0",
+        summary: "Places points on axes between groups of words (centroid(to) − centroid(from)), as the Projector's custom projection.",
+        inputs: [.embedding],
+        parameters: [
+            ParameterDescriptor("x", "{from: term, to: term}", "the x axis: from the centroid of `from` to that of `to`; a term is a label or /regex/"),
+            ParameterDescriptor("y", "random | {from: term, to: term}", default: "random", "the y axis, or a seeded random direction"),
+            ParameterDescriptor("normalize", "boolean", default: "false", "use unit directions instead of the Projector's raw dot products"),
+            ParameterDescriptor("column", "string", default: "the label column", "the metadata column terms search, in the root dataset"),
+            ParameterDescriptor("on-empty", "error | random", default: "error", "a term that matches nothing: an error, or a random direction"),
+        ],
+        usesSeed: true,
+        example: """
+            orrery: 1
+            name: custom-axis-example
+            seed: 7
+            steps:
+              glove:
+                uses: loader.npy
+                with: { path: data/glove.6B.50d.top50k.npy, metadata: data/glove.6B.50d.top50k.words.tsv }
+              near:
+                uses: selector.neighbors
+                from: glove
+                with: { of: politics, k: 100 }
+              axis:
+                uses: reducer.custom-axis
+                from: near
+                with:
+                  x: { from: worst, to: best }
+                  y: { from: /^bad$/, to: /^good$/ }
+            """)
+
+    /// - Complexity: O(m·d) for the centroids of m matched root points, plus O(n·d) for the coordinates.
+    public static func reduce(_ input: Embedding, _ p: Parameters, context: StepContext) async throws -> Embedding {
+        guard input.count > 0 else { throw OrreryError.emptyDataset("the input has no points") }
+        let root = input.root
+        guard input.dimensions == root.vectors.columns else {
+            throw OrreryError.shapeMismatch(
+                "the input has \(input.dimensions) dimensions but its root dataset has \(root.vectors.columns); "
+                    + "place raw (or sphereized) vectors on custom axes, not a projection")
+        }
+        var generator = SeededGenerator(seed: context.seed)
+        var notes = input.notes
+        notes.set("reducer", descriptor.id)
+        let x = try direction(p.x, parameter: "x", root: root, p: p, generator: &generator, context: context)
+        notes.set("x-from", p.x.from.description)
+        notes.set("x-to", p.x.to.description)
+        let y: [Float]
+        switch p.y {
+        case .random:
+            y = randomDirection(root.vectors.columns, &generator)
+            notes.set("y-from", "")
+            notes.set("y-to", "")
+            notes.set("y", "random")
+        case .axis(let a):
+            y = try direction(a, parameter: "y", root: root, p: p, generator: &generator, context: context)
+            notes.set("y-from", a.from.description)
+            notes.set("y-to", a.to.description)
+        }
+        var axes = Matrix(rows: input.dimensions, columns: 2)
+        for j in 0..<input.dimensions {
+            axes[j, 0] = x[j]
+            axes[j, 1] = y[j]
+        }
+        notes.set("normalize", p.normalize ? "true" : "false")
+        notes.set("seed", Double(context.seed))
+        return input.projected(to: BLAS.product(input.vectors, axes), axes: ["linear-x", "linear-y"], notes: notes)
+    }
+
+    /// centroid(to) − centroid(from) over the root's raw vectors (normalised if asked).
+    static func direction(_ axis: Axis, parameter: String, root: Dataset, p: Parameters,
+                          generator: inout SeededGenerator, context: StepContext) throws -> [Float] {
+        let column = try root.metadata.searchColumn(p.column)
+        func centroid(_ term: Term, _ end: String) throws -> [Float]? {
+            let rows = try term.matches(in: column.values, parameter: "\(parameter).\(end)")
+            guard !rows.isEmpty else {
+                if p.onEmpty == .random {
+                    context.warn("'\(parameter).\(end)': \(term) matches nothing in column '\(column.name)'; using a random direction")
+                    return nil
+                }
+                throw OrreryError.invalidParameter("\(parameter).\(end)",
+                                                   reason: "\(term) matches no point in column '\(column.name)' of the root dataset "
+                                                       + "(set on-empty: random to use a random direction)")
+            }
+            var c = [Double](repeating: 0, count: root.vectors.columns)
+            for r in rows { for j in c.indices { c[j] += Double(root.vectors[r, j]) } }
+            return c.map { Float($0 / Double(rows.count)) }
+        }
+        guard let to = try centroid(axis.to, "to"), let from = try centroid(axis.from, "from") else {
+            return randomDirection(root.vectors.columns, &generator)
+        }
+        var v = zip(to, from).map { $0 - $1 }
+        if p.normalize {
+            let norm = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            if norm > 0 { v = v.map { $0 / norm } }
+        }
+        return v
+    }
+
+    /// A seeded random unit direction.
+    static func randomDirection(_ d: Int, _ g: inout SeededGenerator) -> [Float] {
+        let v = (0..<d).map { _ in g.nextGaussian() }
+        let norm = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        return v.map { Float(norm > 0 ? $0 / norm : 0) }
+    }
+}

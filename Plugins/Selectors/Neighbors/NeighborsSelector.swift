@@ -1,0 +1,100 @@
+import OrreryCore
+
+/// `selector.neighbors`: a point and its k nearest neighbours, by any metric in the registry — the
+/// Projector's "isolate neighbours".
+public enum NeighborsSelector: Selector {
+    public struct Parameters: Codable, Sendable, Equatable, ValidatingParameters {
+        /// The query: a label, or a /regex/ (every match is a query; their lists are merged).
+        public var of: Term
+        public var k: Int = 100
+        /// A metric plugin by name (`cosine`, `angle`, `euclidean`, `dot`, or `metric.…`).
+        public var metric: String = "cosine"
+        /// Keep the query points in the selection (first).
+        public var includeQuery: Bool = true
+        /// The metadata column `of` searches (default: the label column).
+        public var column: String?
+
+        public init(of: Term, k: Int = 100, metric: String = "cosine") {
+            self.of = of
+            self.k = k
+            self.metric = metric
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case of, k, metric, column
+            case includeQuery = "include-query"
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            of = try c.decode(Term.self, forKey: .of)
+            k = try c(.k, default: k)
+            metric = try c(.metric, default: metric)
+            includeQuery = try c(.includeQuery, default: includeQuery)
+            column = try c(.column)
+        }
+
+        public func validate() throws(ParameterError) {
+            guard k >= 1 else { throw ParameterError("k", "must be at least 1, got \(k)") }
+        }
+    }
+
+    public static let descriptor = PluginDescriptor(
+        id: "selector.neighbors", kind: .selector, version: "1.0.0",
+        summary: "A point (or every /regex/ match) and its k nearest neighbours, by any metric.",
+        inputs: [.embedding],
+        parameters: [
+            ParameterDescriptor("of", "term", "the query: a label, or /regex/ over `column`"),
+            ParameterDescriptor("k", "integer", default: "100", "neighbours per query"),
+            ParameterDescriptor("metric", "string", default: "cosine", "a metric plugin by name: cosine, angle, euclidean, dot"),
+            ParameterDescriptor("include-query", "boolean", default: "true", "keep the query itself, first"),
+            ParameterDescriptor("column", "string", default: "the label column", "the metadata column `of` searches"),
+        ],
+        example: """
+            orrery: 1
+            name: neighbors-example
+            steps:
+              glove:
+                uses: loader.npy
+                with: { path: data/glove.6B.50d.top50k.npy, metadata: data/glove.6B.50d.top50k.words.tsv }
+              near-politics:
+                uses: selector.neighbors
+                from: glove
+                with: { of: politics, k: 100, metric: cosine }
+            """)
+
+    /// Adds a `distance` metadata column (to the first query) and notes `neighbors-of`, `metric`.
+    ///
+    /// - Complexity: O(q·n·d) for q query points (exact search).
+    public static func select(_ inputs: StepInputs, _ p: Parameters, context: StepContext) async throws -> Embedding {
+        let e = try inputs.embedding()
+        let measure: DistanceMeasure
+        do { measure = try context.measure(named: p.metric) } catch {
+            throw OrreryError.invalidParameter("metric", reason: error.description)
+        }
+        let queries = try e.rows(matching: p.of, column: p.column, parameter: "of")
+        let lists = try MetricStep.neighbors(of: queries, in: e, k: p.k, measure: measure, includeSelf: false,
+                                             context: context)
+        var chosen: [Int] = []
+        var distance: [Int: Float] = [:]
+        var seen: Set<Int> = []
+        if p.includeQuery {
+            for q in queries where seen.insert(q).inserted {
+                chosen.append(q)
+                distance[q] = measure.distance(e.vectors.row(q), e.vectors.row(queries[0]))
+            }
+        }
+        for qi in queries.indices {
+            for (row, d) in lists.list(qi) where seen.insert(row).inserted {
+                chosen.append(row)
+                distance[row] = qi == 0 ? d : measure.distance(e.vectors.row(row), e.vectors.row(queries[0]))
+            }
+        }
+        var out = e.subset(chosen)
+        out.metadata.set(.init(name: "\(measure.name)-distance",
+                               values: chosen.map { distance[$0].map { "\($0)" } ?? "" }))
+        out.notes.set("neighbors-of", p.of.description)
+        out.notes.set("metric", "metric." + measure.name)
+        return out
+    }
+}
