@@ -147,7 +147,7 @@ public enum TSNE {
             guard m.rows == n, m.columns == dims else { throw Failure.layoutShape(rows: m.rows, columns: m.columns) }
             return m.storage.map(Double.init)
         case .pca:
-            return pcaLayout(points, dims: dims, seed: configuration.seed)
+            return try pcaLayout(points, dims: dims, seed: configuration.seed)
         }
     }
 

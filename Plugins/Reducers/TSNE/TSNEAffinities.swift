@@ -72,6 +72,7 @@ public struct TSNEAffinities: Sendable, Equatable {
                     guard let da = db.baseAddress, let ia = ib.baseAddress, let oa = ob.baseAddress else { return }
                     let dist = SharedReads(da), idx = SharedReads(ia), o = DisjointWrites(oa)
                     Parallel.forEachChunk(n, minimumChunk: 64) { range in
+                        let dist = dist.base, idx = idx.base, o = o.base
                         var d = [Double](repeating: 0, count: k)
                         var p = [Double](repeating: 0, count: k)
                         for i in range {

@@ -52,6 +52,8 @@ struct TSNEGradient<V: SIMD>: Sendable where V: Sendable, V.Scalar == Double {
                     case .exact:
                         let ys = SharedReads(ya)
                         Parallel.forEachChunk(chunks) { range in
+                            // Raw pointers: the boxes' subscripts are not inlined across modules in debug builds.
+                            let ys = ys.base, out = out.base, zOut = zOut.base
                             for c in range {
                                 var zc = 0.0
                                 for i in (c * chunkSize)..<min(n, (c + 1) * chunkSize) {
@@ -81,6 +83,7 @@ struct TSNEGradient<V: SIMD>: Sendable where V: Sendable, V.Scalar == Double {
                                     let theta2 = theta * theta
                                     // Chunks of tree positions: neighbours in the tree walk similar paths.
                                     Parallel.forEachChunk(chunks) { range in
+                                        let out = out.base, zOut = zOut.base, order = order.base
                                         withUnsafeTemporaryAllocation(of: Int32.self, capacity: 512) { stack in
                                             guard let sa = stack.baseAddress else { return }
                                             for c in range {
@@ -123,6 +126,8 @@ struct TSNEGradient<V: SIMD>: Sendable where V: Sendable, V.Scalar == Double {
                                     let cols = cb.baseAddress.map(SharedReads.init)
                                     let vals = vb.baseAddress.map(SharedReads.init)
                                     Parallel.forEachChunk(chunks) { range in
+                                        let ys = ys.base, rep = rep.base, out = out.base, klOut = klOut.base
+                                        let starts = starts.base, cols = cols?.base, vals = vals?.base
                                         for c in range {
                                             var klc = 0.0
                                             for i in (c * chunkSize)..<min(n, (c + 1) * chunkSize) {

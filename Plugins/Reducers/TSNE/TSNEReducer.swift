@@ -213,6 +213,8 @@ public enum TSNEReducer: Reducer {
         notes.set("early-exaggeration", p.earlyExaggeration)
         notes.set("exaggeration-iterations", Double(p.exaggerationIterations))
         notes.set("seed", Double(seed))
+        ProjectionQuality.annotate(&notes, original: input.vectors, layout: result.layout, k: 10, seed: seed,
+                                   metric: configuration.measure)
         let axes = (0..<p.dims).map { "tsne-\($0)" }
         return input.projected(to: result.layout, axes: axes, notes: notes)
     }
