@@ -167,11 +167,11 @@ public enum TSNEReducer: Reducer {
               first:
                 uses: selector.head
                 from: glove
-                with: { count: 500 }
+                with: { count: 200 }
               layout:
                 uses: reducer.tsne
                 from: first
-                with: { perplexity: 20, iterations: 500 }
+                with: { perplexity: 15, iterations: 300, exaggeration-iterations: 100 }
             """)
 
     /// - Complexity: O(n²·d) for the exact input neighbours, then per iteration O(n·k + n log n)
