@@ -37,6 +37,7 @@ let builtInPlugins: [(kind: String, name: String)] = [
     ("Exporter", "SVG"),
     ("Exporter", "HTML"),
     ("Exporter", "NPY"),
+    ("Reducer", "TSNE"),
 ]
 
 let swiftSettings: [SwiftSetting] = [.swiftLanguageMode(.v6)]

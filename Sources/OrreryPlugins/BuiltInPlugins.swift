@@ -20,6 +20,7 @@ import OrreryCore
 import ReducerCustomAxis
 import ReducerPCA
 import ReducerSphereize
+import ReducerTSNE
 import SelectorHead
 import SelectorNeighbors
 import SelectorPoints
@@ -33,6 +34,7 @@ public let builtInPlugins: [any Plugin.Type] = [
     CustomAxisReducer.self,
     PCAReducer.self,
     SphereizeReducer.self,
+    TSNEReducer.self,
     CosineMetric.self,
     AngleMetric.self,
     EuclideanMetric.self,
