@@ -65,7 +65,7 @@ import Testing
         #expect(c == 0)
         #expect(o.contains("cached  load   loader.npy"))
         #expect(o.contains("run     first  selector.head  parameter changed: count"))
-        #expect(o.contains("run     table  exporter.tsv   input step 'first' re-runs"))
+        #expect(o.contains("run     table  exporter.tsv   forced"))
         #expect(o.contains("2 of 3 steps would run; 1 cached"))
         // Nothing ran: the record still says count 5.
         #expect(RunRecord.read(from: folder.appendingPathComponent("out/small"))?.step("first")?.parameters
@@ -87,7 +87,7 @@ import Testing
         try lock.write(to: folder.appendingPathComponent("out/small"))
         let (cb, ob, _) = try orrery(["run", w, "--check"])
         #expect(cb == 1)
-        #expect(ob.contains("check failed: 2 difference(s)"))
+        #expect(ob.contains("check failed: 1 difference(s)"))
         #expect(ob.contains("table: file first.tsv"))
         let (cu, _, eu) = try orrery(["run", w, "--force", "frist"])
         #expect(cu == 2)
@@ -168,7 +168,7 @@ import Testing
         // The next run resumes: the finished steps come from the cache.
         let (code, o, _) = try orrery(["run", w, "--dry-run"])
         #expect(code == 0)
-        #expect(o.contains("run     everything  metric.cosine   no cache entry"))
+        #expect(o.contains("run     everything  metric.cosine  no cache entry"))
         #expect(o.contains("1 of 5 steps would run; 4 cached"))
     }
 }

@@ -109,26 +109,37 @@ import Testing
         }
     }
 
+    /// Ways of damaging a stored entry.
+    enum Damage: String, CaseIterable, Sendable {
+        case truncatedByOneByte, truncatedToTheHeader, empty, payloadBitFlipped, checksumChanged, wrongMagic,
+             futureVersion, unknownKind, extraByte
+
+        func apply(_ d: inout Data) {
+            switch self {
+            case .truncatedByOneByte: d.removeLast()
+            case .truncatedToTheHeader: d = d.prefix(24)
+            case .empty: d = Data()
+            case .payloadBitFlipped: d[30] ^= 0x10
+            case .checksumChanged: d[d.count - 1] ^= 1
+            case .wrongMagic: d[0] = 0x41
+            case .futureVersion: d[8] = 9
+            case .unknownKind: d[12] = 77
+            case .extraByte: d.append(0)
+            }
+        }
+    }
+
     /// Every way of damaging an entry is detected, reported and the entry deleted.
-    @Test(arguments: [
-        ("truncated by one byte", { (d: inout Data) in d.removeLast() }),
-        ("truncated to the header", { (d: inout Data) in d = d.prefix(24) }),
-        ("empty", { (d: inout Data) in d = Data() }),
-        ("one payload bit flipped", { (d: inout Data) in d[30] ^= 0x10 }),
-        ("checksum changed", { (d: inout Data) in d[d.count - 1] ^= 1 }),
-        ("wrong magic", { (d: inout Data) in d[0] = 0x41 }),
-        ("future version", { (d: inout Data) in d[8] = 9 }),
-        ("extra bytes", { (d: inout Data) in d.append(0) }),
-    ] as [(String, @Sendable (inout Data) -> Void)])
-    func damagedEntriesAreDetectedAndDiscarded(name: String, damage: @Sendable (inout Data) -> Void) throws {
+    @Test(arguments: Damage.allCases)
+    func damagedEntriesAreDetectedAndDiscarded(damage: Damage) throws {
         let cache = StepCache(directory: Fixtures.temporaryDirectory())
         let stored = try cache.store(.embedding(subsetWithNotes()), preKey: "d", inputFiles: [], outputDirectory: output)
         let url = cache.entryURL(stored.key)
         var data = try Data(contentsOf: url)
-        damage(&data)
+        damage.apply(&data)
         try data.write(to: url)
         guard case .miss(.corrupt) = StepCache(directory: cache.directory).lookup(preKey: "d", outputDirectory: output) else {
-            Issue.record("\(name): damaged entry was trusted")
+            Issue.record("\(damage): damaged entry was trusted")
             return
         }
         #expect(!FileManager.default.fileExists(atPath: url.path))
