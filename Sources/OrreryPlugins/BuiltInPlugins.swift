@@ -1,7 +1,10 @@
 import ExporterNeighbors
 import ExporterSummary
 import ExporterTSV
+import LoaderGloVe
 import LoaderNPY
+import LoaderTSV
+import LoaderWord2Vec
 import MetricAngle
 import MetricCosine
 import MetricDot
@@ -22,6 +25,9 @@ public let builtInPlugins: [any Plugin.Type] = [
     DotMetric.self,
     NeighborsSelector.self,
     RegexSelector.self,
+    GloVeLoader.self,
+    Word2VecLoader.self,
+    TSVLoader.self,
     HeadSelector.self,
     TSVExporter.self,
     NeighborsExporter.self,
