@@ -184,10 +184,12 @@ import Testing
         .init("tsv: CRLF line ends", ["v.tsv": text("1\t2\r\n3\t4\r\n")], tsv, "ok: 2 × 2, labels 0|1"),
         // word2vec binary
         .init("word2vec: empty file", ["v.bin": []], w2v, "empty dataset: v.bin is empty"),
-        .init("word2vec: truncated vector", ["v.bin": text("2 2\na ") + floats([1, 2]) + text("b ") + floats([3])], w2v, "v.bin: truncated: the header says 2 rows of 2 float32 values (at least 10 bytes each), but only 16 bytes follow it"),
-        .init("word2vec: header lies about N", ["v.bin": text("3 2\na ") + floats([1, 2]) + text("b ") + floats([3, 4])], w2v, "v.bin: truncated: the header says 3 rows of 2 float32 values (at least 10 bytes each), but only 20 bytes follow it"),
+        .init("word2vec: truncated vector", ["v.bin": text("2 2\na ") + floats([1, 2]) + text("b ") + floats([3])], w2v, "v.bin: truncated: the header says 2 rows of 2 float32 values (at least 20 more bytes), but only 16 bytes follow it"),
+        .init("word2vec: header lies about N", ["v.bin": text("3 2\na ") + floats([1, 2]) + text("b ") + floats([3, 4])], w2v, "v.bin: truncated: the header says 3 rows of 2 float32 values (at least 30 more bytes), but only 20 bytes follow it"),
         .init("word2vec: no header", ["v.bin": floats([1, 2, 3, 4])], w2v, "v.bin:1: no 'N D' header line (expected two numbers then a newline at the start of a word2vec binary file)"),
         .init("word2vec: absurd header", ["v.bin": text("999999999999 999999999999\na ")], w2v, "v.bin:1: bad header '999999999999 999999999999': expected 'N D' (rows and dimensions, positive integers)"),
+        .init("word2vec: huge header", ["v.bin": text("1099511627775 268435455\na ")], w2v,
+              "v.bin: truncated: the header says 1099511627775 rows of 268435455 float32 values (at least 9223372036854775807 more bytes), but only 2 bytes follow it"),
         .init("missing file", [:], glove, "no such file: v.txt"),
     ]
 

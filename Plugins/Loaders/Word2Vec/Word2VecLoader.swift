@@ -104,7 +104,9 @@ public enum Word2VecLoader: Loader {
         // Each row has at least 2 + 4·d bytes; a header asking for more than the file holds is a lie.
         let remaining = raw.count - pos
         guard remaining / (2 + 4 * d) >= rows else {
-            throw bad("truncated: the header says \(n) rows of \(d) float32 values (at least \(2 + 4 * d) bytes each), but only \(remaining) bytes follow it")
+            let product = rows.multipliedReportingOverflow(by: 2 + 4 * d)
+            let needed = product.overflow ? "\(Int.max)" : "\(product.partialValue)"
+            throw bad("truncated: the header says \(n) rows of \(d) float32 values (at least \(needed) more bytes), but only \(remaining) bytes follow it")
         }
         var storage = [Float](repeating: 0, count: rows * d)
         var words: [String] = []
