@@ -242,3 +242,29 @@ public final class StepCache: Sendable {
         path.hasPrefix("/") ? URL(fileURLWithPath: path) : folder.appendingPathComponent(path).standardizedFileURL
     }
 }
+
+extension StepCache {
+    /// Decodes arbitrary bytes the way a cache entry is read: first as a whole framed entry, then
+    /// (byte 0 choosing the kind, the rest the payload, the root resolved to a small fixed
+    /// dataset) past the checksum. Returns why the bytes were rejected, or nil when they decoded.
+    /// For the fuzzer: no input may crash it.
+    public static func inspect(_ data: Data) -> String? {
+        _ = try? CacheEntryFormat.unframe(data)
+        guard let first = data.first else { return "empty" }
+        let payload = data.dropFirst()
+        let root = Dataset(vectors: Matrix(rows: 3, columns: 2, storage: [1, 2, 3, 4, 5, 6]),
+                           metadata: MetadataTable(labels: ["a", "b", "c"]))
+        let resolve: CacheCoding.RootResolver = { (_: String) throws(CacheEntryError) -> Dataset in root }
+        do {
+            switch first % 4 {
+            case 0: _ = try CacheCoding.embedding(from: Data(payload), root: resolve)
+            case 1: _ = try CacheCoding.neighbors(from: Data(payload), root: resolve)
+            case 2: _ = try CacheCoding.files(from: Data(payload))
+            default: _ = try CacheCoding.dataset(from: Data(payload))
+            }
+            return nil
+        } catch {
+            return "\(error)"
+        }
+    }
+}
