@@ -22,6 +22,11 @@ let builtInPlugins: [(kind: String, name: String)] = [
     ("Loader", "TSV"),
     ("Selector", "Head"),
     ("Reducer", "CustomAxis"),
+    ("Reducer", "PCA"),
+    ("Reducer", "Sphereize"),
+    ("Selector", "Sphere"),
+    ("Selector", "Points"),
+    ("Selector", "Sample"),
     ("Exporter", "TSV"),
     ("Exporter", "Neighbors"),
     ("Exporter", "Summary"),
@@ -80,6 +85,12 @@ let package = Package(
                 "OrreryCore", "OrreryPlugins",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // Times Orrery's kernels for bench/run (not a product; the library never prints).
+        .executableTarget(
+            name: "orrery-bench",
+            dependencies: ["OrreryCore", "OrreryPlugins"],
             swiftSettings: swiftSettings
         ),
         // Shared test helpers: an in-memory run context, small embeddings, brute-force references.

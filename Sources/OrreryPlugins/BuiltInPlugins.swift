@@ -11,14 +11,21 @@ import MetricDot
 import MetricEuclidean
 import OrreryCore
 import ReducerCustomAxis
+import ReducerPCA
+import ReducerSphereize
 import SelectorHead
 import SelectorNeighbors
+import SelectorPoints
 import SelectorRegex
+import SelectorSample
+import SelectorSphere
 
 /// Every built-in plugin, in the order `orrery plugins` lists them within a kind.
 public let builtInPlugins: [any Plugin.Type] = [
     NPYLoader.self,
     CustomAxisReducer.self,
+    PCAReducer.self,
+    SphereizeReducer.self,
     CosineMetric.self,
     AngleMetric.self,
     EuclideanMetric.self,
@@ -29,6 +36,9 @@ public let builtInPlugins: [any Plugin.Type] = [
     Word2VecLoader.self,
     TSVLoader.self,
     HeadSelector.self,
+    SphereSelector.self,
+    PointsSelector.self,
+    SampleSelector.self,
     TSVExporter.self,
     NeighborsExporter.self,
     SummaryExporter.self,

@@ -25,7 +25,8 @@ public struct PluginEntry: Sendable {
         -> PluginEntry {
         let descriptor = P.descriptor
         return PluginEntry(descriptor: descriptor, measure: measure) { node, source in
-            ParameterDecoder.decode(P.Parameters.self, from: node, plugin: descriptor.id, source: source).map { params in
+            ParameterDecoder.decode(P.Parameters.self, from: node, plugin: descriptor.id, source: source,
+                                    documentedKeys: descriptor.parameters.map(\.name)).map { params in
                 PreparedStep(descriptor: descriptor, canonicalParameters: canonicalJSON(params)) { inputs, context in
                     try await run(params, inputs, context)
                 }

@@ -9,8 +9,12 @@ import Foundation
 /// (see `KeyedDecodingContainer.callAsFunction(_:default:)`).
 public enum ParameterDecoder {
     /// Decodes `node` (a mapping, or null for "no parameters") as `T`.
+    ///
+    /// `documentedKeys` (the descriptor's parameter names) complete the list of known top-level keys
+    /// when decoding stopped before asking for all of them.
     public static func decode<T: Decodable>(_ type: T.Type, from node: ConfigNode, plugin: String,
-                                            source: YAMLSource?) -> Result<T, WorkflowDiagnostics> {
+                                            source: YAMLSource?, documentedKeys: [String] = [])
+        -> Result<T, WorkflowDiagnostics> {
         let tracker = KeyTracker()
         let root: ConfigNode = node.isNull ? .mapping([], node.location) : node
         let decoder = NodeDecoder(node: root, codingPath: [], tracker: tracker)
@@ -18,11 +22,12 @@ public enum ParameterDecoder {
             source?.diagnostic(p, at: l) ?? Diagnostic(p, at: l)
         }
         // Keys nobody asked for (found even when decoding stopped early).
-        func unknownKeys() -> [Diagnostic] {
+        func unknownKeys(decodingFinished: Bool) -> [Diagnostic] {
             var unknown: [Diagnostic] = []
             for mapping in tracker.mappings {
-                for entry in mapping.entries where !mapping.asked.contains(entry.key) {
-                    let known = mapping.asked.sorted()
+                let complete = decodingFinished || !mapping.path.isEmpty
+                let known = (complete ? mapping.asked : mapping.asked.union(documentedKeys)).sorted()
+                for entry in mapping.entries where !known.contains(entry.key) {
                     let prefix = mapping.path.isEmpty ? "" : mapping.path + "."
                     unknown.append(diag(.unknownParameter(prefix + entry.key, plugin: plugin, known: known,
                                                           suggestion: Suggestion.closest(to: entry.key, in: known)),
@@ -47,7 +52,7 @@ public enum ParameterDecoder {
             default:
                 failure = diag(.invalidValue(parameter: "with", reason: "\(error)"), root.location)
             }
-            let unknown = unknownKeys()
+            let unknown = unknownKeys(decodingFinished: false)
             // A missing key that an unknown key is a typo of is one mistake, not two.
             if case .missingParameter(let name, _) = failure.problem,
                unknown.contains(where: { if case .unknownParameter(_, _, _, let s) = $0.problem { return s == name.split(separator: ".").last.map(String.init) } else { return false } }) {
@@ -55,7 +60,7 @@ public enum ParameterDecoder {
             }
             return .failure(WorkflowDiagnostics(unknown + [failure]))
         }
-        let unknown = unknownKeys()
+        let unknown = unknownKeys(decodingFinished: true)
         if !unknown.isEmpty { return .failure(WorkflowDiagnostics(unknown)) }
         if let validating = value as? any ValidatingParameters {
             do {

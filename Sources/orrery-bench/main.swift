@@ -1,0 +1,157 @@
+// orrery-bench: times Orrery's kernels on one data file and prints one JSON object per run, for
+// bench/bench.py to compare with scikit-learn, faiss and openTSNE. Not part of the library.
+//
+//   orrery-bench pca  --data X.npy [--rows N] [--components 10]
+//   orrery-bench knn  --data X.npy [--rows N] [--k 100] [--out indices.npy]
+//   orrery-bench tsne --data X.npy [--rows N] [--params '{ iterations: 1000 }']
+//   orrery-bench quality --data X.npy [--rows N]
+import Foundation
+import OrreryCore
+import OrreryPlugins
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct BenchFailure: Error, CustomStringConvertible {
+    var description: String
+}
+
+func option(_ name: String, _ args: [String]) -> String? {
+    guard let i = args.firstIndex(of: "--" + name), i + 1 < args.count else { return nil }
+    return args[i + 1]
+}
+
+/// Peak resident set size of this process, in MiB (Linux reports ru_maxrss in KiB).
+func peakMiB() -> Double {
+    var usage = rusage()
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+    return Double(usage.ru_maxrss) / 1024
+}
+
+func seconds(_ body: () throws -> Void) rethrows -> Double {
+    let start = DispatchTime.now().uptimeNanoseconds
+    try body()
+    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+}
+
+func json(_ fields: [(String, String)]) -> String {
+    "{" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}"
+}
+
+func numbers(_ xs: [Double]) -> String { "[" + xs.map { String($0) }.joined(separator: ", ") + "]" }
+
+func run() async throws {
+    let args = Array(CommandLine.arguments.dropFirst())
+    guard let command = args.first, let path = option("data", args) else {
+        throw BenchFailure(description: "usage: orrery-bench pca|knn|tsne|quality --data X.npy [--rows N] …")
+    }
+    var x = try NPYFormat.read(try Data(contentsOf: URL(fileURLWithPath: path)), path: path)
+    if let rows = option("rows", args).flatMap(Int.init), rows < x.rows { x = x.selecting(rows: Array(0..<rows)) }
+    let common: [(String, String)] = [
+        ("rows", String(x.rows)), ("columns", String(x.columns)),
+        ("blas_threads", String(BLAS.threads)), ("workers", String(Parallel.workers)),
+    ]
+
+    switch command {
+    case "pca":
+        let k = option("components", args).flatMap(Int.init) ?? 10
+        var model: PCAModel?
+        var coordinates = Matrix(rows: 0, columns: 0)
+        let fit = try seconds { model = try PrincipalComponents.fit(x, components: k) }
+        guard let model else { return }
+        let transform = seconds { coordinates = model.transform(x) }
+        print(json(common + [
+            ("seconds", String(fit + transform)), ("fit_seconds", String(fit)), ("transform_seconds", String(transform)),
+            ("method", "\"\(PrincipalComponents.method(rows: x.rows, columns: x.columns).rawValue)\""),
+            ("ratios", numbers(model.explainedVarianceRatio)), ("output_rows", String(coordinates.rows)),
+            ("peak_rss_mib", String(peakMiB())),
+        ]))
+
+    case "knn":
+        let k = option("k", args).flatMap(Int.init) ?? 100
+        var result: NearestNeighborSearch.Result?
+        let time = seconds {
+            result = NearestNeighborSearch.search(points: x, queries: x, queryRows: Array(0..<x.rows), k: k,
+                                                  measure: .cosine)
+        }
+        guard let result else { return }
+        if let out = option("out", args) {
+            let m = Matrix(rows: x.rows, columns: k, storage: result.indices.map(Float.init))
+            try NPYFormat.write(m).write(to: URL(fileURLWithPath: out))
+        }
+        print(json(common + [("seconds", String(time)), ("k", String(k)), ("peak_rss_mib", String(peakMiB()))]))
+
+    case "quality":
+        var layout = Matrix(rows: 0, columns: 0)
+        var notes = Notes()
+        let model = try PrincipalComponents.fit(x, components: 2)
+        layout = model.transform(x)
+        let time = seconds { ProjectionQuality.annotate(&notes, original: x, layout: layout, seed: 1) }
+        let sample = ProjectionQuality.sampleRows(count: x.rows, seed: 1)
+        let layoutSearch = seconds {
+            _ = NearestNeighborSearch.search(points: layout, queries: layout.selecting(rows: sample), queryRows: sample,
+                                             k: 10, measure: .euclidean)
+        }
+        let products = seconds {
+            let q = x.selecting(rows: sample)
+            let block = (8 << 20) / x.rows
+            var out = [Float](repeating: 0, count: block * x.rows)
+            var start = 0
+            while start < q.rows {
+                let m = min(block, q.rows - start)
+                q.storage.withUnsafeBufferPointer { qb in
+                    x.storage.withUnsafeBufferPointer { xb in
+                        out.withUnsafeMutableBufferPointer { ob in
+                            guard let qa = qb.baseAddress, let xa = xb.baseAddress, let oa = ob.baseAddress else { return }
+                            BLAS.sgemm(qa + start * x.columns, transA: false, xa, transB: true, oa, m: m, n: x.rows,
+                                       k: x.columns)
+                        }
+                    }
+                }
+                start += m
+            }
+        }
+        print(json(common + [("seconds", String(time)),
+                             ("trustworthiness", String(notes.number("trustworthiness@10") ?? .nan)),
+                             ("layout_search_seconds", String(layoutSearch)), ("products_seconds", String(products)),
+                             ("sample", String(notes.number("quality-sample") ?? 0)),
+                             ("peak_rss_mib", String(peakMiB()))]))
+
+    case "tsne":
+        let registry = PluginRegistry.builtIn
+        guard let entry = registry["reducer.tsne"] else {
+            print(json(common + [("skipped", "\"reducer.tsne is not registered in this build\"")]))
+            return
+        }
+        let params = option("params", args) ?? "{ iterations: 1000 }"
+        let prepared: PreparedStep
+        switch entry.prepare(try YAMLSource(path: "bench", text: params).compose()) {
+        case .success(let p): prepared = p
+        case .failure(let d):
+            print(json(common + [("skipped", "\"parameters rejected: \(d)\"".replacingOccurrences(of: "\n", with: " "))]))
+            return
+        }
+        let labels = MetadataTable(labels: (0..<x.rows).map(String.init))
+        let embedding = Embedding(vectors: x, metadata: labels)
+        let folder = FileManager.default.temporaryDirectory
+        let context = StepContext(stepID: "tsne", seed: 1, inputDirectory: folder, outputDirectory: folder,
+                                  registry: registry)
+        var value: StepValue?
+        let start = DispatchTime.now().uptimeNanoseconds
+        value = try await prepared.run(StepInputs(["input": [.embedding(embedding)]]), context: context)
+        let time = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        guard case .embedding(let out)? = value else { throw BenchFailure(description: "t-SNE returned no embedding") }
+        print(json(common + [("seconds", String(time)), ("kl", String(out.notes.number("kl-divergence") ?? .nan)),
+                             ("params", "\"\(params)\""), ("peak_rss_mib", String(peakMiB()))]))
+
+    default:
+        throw BenchFailure(description: "unknown command '\(command)'")
+    }
+}
+
+do {
+    try await run()
+} catch {
+    FileHandle.standardError.write(Data("orrery-bench: \(error)\n".utf8))
+    exit(1)
+}

@@ -1,0 +1,218 @@
+"""Orrery vs scikit-learn / faiss / openTSNE on the bundled GloVe data, in one run.
+
+Run through bench/run (it makes the venv and the release build). Each measurement runs in its own
+process so its peak memory (ru_maxrss) is its own; times exclude loading the data file.
+
+  (a) PCA, 10 components of the 50k GloVe set: Orrery's exact PCA vs sklearn PCA(svd_solver='full');
+      explained-variance ratios compared to 4 decimals.
+  (b) all-points k=100 cosine neighbours of the 50k set: Orrery's NearestNeighborSearch vs faiss
+      IndexFlatIP on normalised vectors; agreement = mean overlap of the neighbour sets.
+  (c) 2-D t-SNE of the first 10k words, 1000 iterations: sklearn (Barnes-Hut), openTSNE (its
+      default gradient method, 250 exaggerated + 750 normal iterations) and Orrery's reducer.tsne
+      when the build has it (skipped cleanly otherwise); time and final KL divergence.
+"""
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+DATA = os.path.join(ROOT, "Workflows", "data", "glove.6B.50d.top50k.npy")
+# OpenBLAS tuning variables that slow numpy's bundled OpenBLAS on this machine: unset for the peers only.
+PEER_UNSET = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+
+
+def peak_mib():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def threads():
+    info = {}
+    try:
+        from threadpoolctl import threadpool_info
+        for lib in threadpool_info():
+            info[lib["prefix"]] = lib["num_threads"]
+    except ImportError:
+        pass
+    return info
+
+
+# ---- jobs (each runs in a fresh process: `bench.py --job NAME`) -------------------------------
+
+def job_pca_sklearn(args):
+    import numpy as np
+    from sklearn.decomposition import PCA
+    x = np.load(DATA)[: args.rows] if args.rows else np.load(DATA)
+    start = time.perf_counter()
+    p = PCA(n_components=10, svd_solver="full")
+    y = p.fit_transform(x)
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, "ratios": p.explained_variance_ratio_.tolist(), "output_rows": len(y),
+            "threads": threads(), "peak_rss_mib": peak_mib()}
+
+
+def job_knn_faiss(args):
+    import faiss
+    import numpy as np
+    x = np.load(DATA)[: args.rows] if args.rows else np.load(DATA)
+    k = args.k
+    start = time.perf_counter()
+    xn = np.ascontiguousarray(x, dtype=np.float32).copy()
+    faiss.normalize_L2(xn)
+    index = faiss.IndexFlatIP(xn.shape[1])
+    index.add(xn)
+    _, ind = index.search(xn, k + 1)
+    seconds = time.perf_counter() - start
+    # Drop each point itself from its own list (it is normally first).
+    out = np.empty((len(x), k), dtype=np.int64)
+    for i in range(len(x)):
+        row = ind[i][ind[i] != i]
+        out[i] = row[:k]
+    np.save(args.out, out)
+    return {"seconds": seconds, "threads": {"faiss-omp": faiss.omp_get_max_threads(), **threads()},
+            "peak_rss_mib": peak_mib()}
+
+
+def job_tsne_sklearn(args):
+    import numpy as np
+    from sklearn.manifold import TSNE
+    x = np.load(DATA)[: args.tsne_rows]
+    start = time.perf_counter()
+    t = TSNE(n_components=2, perplexity=30, max_iter=1000, method="barnes_hut", angle=0.5, init="pca",
+             random_state=0, n_jobs=-1)
+    t.fit_transform(x)
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, "kl": float(t.kl_divergence_), "iterations": int(t.n_iter_),
+            "threads": threads(), "peak_rss_mib": peak_mib()}
+
+
+def job_tsne_opentsne(args):
+    import numpy as np
+    from openTSNE import TSNE
+    x = np.load(DATA)[: args.tsne_rows].astype(np.float64)
+    start = time.perf_counter()
+    t = TSNE(n_components=2, perplexity=30, early_exaggeration_iter=250, n_iter=750, n_jobs=-1, random_state=0)
+    e = t.fit(x)
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, "kl": float(e.kl_divergence), "threads": threads(), "peak_rss_mib": peak_mib()}
+
+
+JOBS = {"pca-sklearn": job_pca_sklearn, "knn-faiss": job_knn_faiss, "tsne-sklearn": job_tsne_sklearn,
+        "tsne-opentsne": job_tsne_opentsne}
+
+
+# ---- driver ---------------------------------------------------------------------------------
+
+def run_peer(name, args, extra=()):
+    env = {k: v for k, v in os.environ.items() if k not in PEER_UNSET}
+    cmd = [sys.executable, os.path.abspath(__file__), "--job", name, "--rows", str(args.rows or 0),
+           "--k", str(args.k), "--tsne-rows", str(args.tsne_rows), *extra]
+    out = subprocess.run(cmd, env=env, check=True, capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def run_orrery(args, *cmd):
+    full = [args.orrery, *cmd, "--data", DATA]
+    out = subprocess.run(full, check=True, capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def best(runs):
+    """The fastest of several runs, with the largest peak memory among them."""
+    fastest = min(runs, key=lambda r: r.get("seconds", float("inf")))
+    fastest = dict(fastest)
+    fastest["peak_rss_mib"] = max(r.get("peak_rss_mib", 0) for r in runs)
+    return fastest
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--job")
+    ap.add_argument("--orrery", default=os.path.join(ROOT, ".build", "release", "orrery-bench"))
+    ap.add_argument("--rows", type=int, default=0, help="rows of the 50k set for PCA and kNN (0 = all)")
+    ap.add_argument("--k", type=int, default=100)
+    ap.add_argument("--tsne-rows", type=int, default=10_000)
+    ap.add_argument("--repeat", type=int, default=3, help="runs of PCA (best time kept); kNN runs once")
+    ap.add_argument("--skip-tsne", action="store_true")
+    ap.add_argument("--out", default="")
+    ap.add_argument("--json", default="", help="also write every measurement to this file")
+    args = ap.parse_args()
+
+    if args.job:
+        print(json.dumps(JOBS[args.job](args)))
+        return
+
+    rows = args.rows or 50_000
+    results = {}
+    table = []
+
+    # (a) PCA
+    o = best([run_orrery(args, "pca", "--rows", str(rows), "--components", "10") for _ in range(args.repeat)])
+    s = best([run_peer("pca-sklearn", args) for _ in range(args.repeat)])
+    diff = max(abs(a - b) for a, b in zip(o["ratios"], s["ratios"]))
+    same4 = all(round(a, 4) == round(b, 4) for a, b in zip(o["ratios"], s["ratios"]))
+    results["pca"] = {"orrery": o, "sklearn": s, "max_ratio_difference": diff, "equal_to_4_decimals": same4}
+    table.append((f"PCA, 10 of {rows}×50 (fit+transform)", o, "sklearn PCA(full)", s,
+                  f"ratios max |Δ| {diff:.1e}; 4 decimals equal: {'yes' if same4 else 'NO'}"))
+
+    # (b) kNN
+    import numpy as np
+    with tempfile.TemporaryDirectory() as tmp:
+        o_path, f_path = os.path.join(tmp, "orrery.npy"), os.path.join(tmp, "faiss.npy")
+        o = run_orrery(args, "knn", "--rows", str(rows), "--k", str(args.k), "--out", o_path)
+        f = run_peer("knn-faiss", args, ["--out", f_path])
+        a, b = np.load(o_path).astype(np.int64), np.load(f_path)
+    overlap = np.mean([len(set(a[i]) & set(b[i])) for i in range(len(a))]) / args.k
+    identical = float(np.mean(np.all(a == b, axis=1)))
+    results["knn"] = {"orrery": o, "faiss": f, "mean_overlap": overlap, "identical_lists": identical}
+    table.append((f"kNN k={args.k} cosine, all {rows} points", o, "faiss IndexFlatIP", f,
+                  f"neighbour overlap {overlap:.5f}; identical ordered lists {identical:.4f}"))
+
+    # (c) t-SNE
+    if not args.skip_tsne:
+        o = None
+        for params in ("{ iterations: 1000, perplexity: 30, dimensions: 2 }",
+                       "{ iterations: 1000, perplexity: 30, components: 2 }",
+                       "{ iterations: 1000, perplexity: 30 }"):
+            o = run_orrery(args, "tsne", "--rows", str(args.tsne_rows), "--params", params)
+            if "skipped" not in o or "not registered" in o["skipped"]:
+                break
+        s = run_peer("tsne-sklearn", args)
+        t = run_peer("tsne-opentsne", args)
+        results["tsne"] = {"orrery": o, "sklearn": s, "opentsne": t}
+        if o and "skipped" not in o:
+            table.append((f"t-SNE 2-D, {args.tsne_rows} points, 1000 it.", o, "sklearn Barnes-Hut", s,
+                          f"KL: Orrery {o['kl']:.3f}, sklearn {s['kl']:.3f}"))
+            table.append(("", o, "openTSNE", t, f"KL: openTSNE {t['kl']:.3f}"))
+        else:
+            why = o["skipped"] if o else "not run"
+            table.append((f"t-SNE 2-D, {args.tsne_rows} points, 1000 it.", None, "sklearn Barnes-Hut", s,
+                          f"Orrery skipped ({why}); KL sklearn {s['kl']:.3f}"))
+            table.append(("", None, "openTSNE", t, f"KL openTSNE {t['kl']:.3f}"))
+
+    print("| task | Orrery s | peer | peer s | peer/Orrery | Orrery peak MiB | peer peak MiB | check |")
+    print("|---|---:|---|---:|---:|---:|---:|---|")
+    for task, o, peer, p, check in table:
+        os_ = f"{o['seconds']:.3f}" if o else "—"
+        ratio = f"{p['seconds'] / o['seconds']:.2f}×" if o else "—"
+        om = f"{o['peak_rss_mib']:.0f}" if o else "—"
+        print(f"| {task} | {os_} | {peer} | {p['seconds']:.3f} | {ratio} | {om} | {p['peak_rss_mib']:.0f} | {check} |")
+    o_threads = results["pca"]["orrery"]
+    print()
+    print(f"Threads: Orrery OpenBLAS {o_threads['blas_threads']}, workers {o_threads['workers']}; "
+          f"peers {json.dumps(results['pca']['sklearn']['threads'])}, "
+          f"faiss OpenMP {results['knn']['faiss']['threads'].get('faiss-omp')}. "
+          f"Peers run without {', '.join(PEER_UNSET)}; Orrery with the environment as given "
+          f"({', '.join(f'{k}={os.environ[k]}' for k in PEER_UNSET if k in os.environ) or 'neither set'}).")
+    if args.json:
+        with open(args.json, "w") as fh:
+            json.dump(results, fh, indent=1, default=str)
+
+
+if __name__ == "__main__":
+    main()
