@@ -158,7 +158,9 @@ import Testing
         out.fileHandleForReading.readabilityHandler = nil
         #expect(stillRunning, "the long step finished before it could be interrupted")
         #expect(process.terminationStatus == 130)
-        #expect(Date().timeIntervalSince(killedAt) < 5, "did not stop promptly")
+        // The kNN checks for cancellation once per block of queries: well under a second in a
+        // release build, a few seconds in a debug build on a busy 2-core machine.
+        #expect(Date().timeIntervalSince(killedAt) < 20, "did not stop promptly")
         #expect(!seen.withLock { $0.contains("everything") })
         let leftovers = (FileManager.default.subpaths(atPath: folder.path) ?? []).filter { $0.hasSuffix(".tmp") }
         #expect(leftovers.isEmpty)

@@ -12,43 +12,57 @@ enum CacheCoding {
 
     // MARK: Writing
 
-    static func dataset(_ d: Dataset) -> Data {
-        var w = BinaryWriter()
-        matrix(d.vectors, &w)
-        metadata(d.metadata, &w)
-        return w.data
-    }
+    /// What a cache file holds, ready to be streamed into a `BinaryWriter`.
+    enum Payload {
+        case embedding(Embedding, rootKey: String)
+        case neighbors(Neighbors, rootKey: String)
+        case files([FileHash], report: String?)
+        case dataset(Dataset)
 
-    static func embedding(_ e: Embedding, rootKey: String) -> Data {
-        var w = BinaryWriter()
-        embedding(e, rootKey: rootKey, &w)
-        return w.data
-    }
-
-    static func neighbors(_ n: Neighbors, rootKey: String) -> Data {
-        var w = BinaryWriter()
-        w.string(n.metric)
-        w.string(n.unit)
-        embedding(n.embedding, rootKey: rootKey, &w)
-        w.ints(n.queries)
-        w.int(n.k)
-        w.int32s(n.indices)
-        w.floats(n.distances)
-        return w.data
-    }
-
-    static func files(_ files: [FileHash], report: String?) -> Data {
-        var w = BinaryWriter()
-        w.int(files.count)
-        for f in files {
-            w.string(f.path)
-            w.string(f.sha256)
+        var kind: CacheEntryFormat.Kind {
+            switch self {
+            case .embedding: return .embedding
+            case .neighbors: return .neighbors
+            case .files: return .files
+            case .dataset: return .dataset
+            }
         }
-        w.optionalString(report)
-        return w.data
+
+        func write<S: ByteSink>(to w: inout BinaryWriter<S>) {
+            switch self {
+            case .embedding(let e, let rootKey): CacheCoding.embedding(e, rootKey: rootKey, &w)
+            case .neighbors(let n, let rootKey):
+                w.string(n.metric)
+                w.string(n.unit)
+                CacheCoding.embedding(n.embedding, rootKey: rootKey, &w)
+                w.ints(n.queries)
+                w.int(n.k)
+                w.int32s(n.indices)
+                w.floats(n.distances)
+            case .files(let files, let report):
+                w.int(files.count)
+                for f in files {
+                    w.string(f.path)
+                    w.string(f.sha256)
+                }
+                w.optionalString(report)
+            case .dataset(let d):
+                CacheCoding.matrix(d.vectors, &w)
+                CacheCoding.metadata(d.metadata, &w)
+            }
+        }
+
+        /// The payload in memory (small values and tests).
+        var data: Data {
+            var w = BinaryWriter()
+            write(to: &w)
+            return w.data
+        }
     }
 
-    private static func embedding(_ e: Embedding, rootKey: String, _ w: inout BinaryWriter) {
+    static func dataset(_ d: Dataset) -> Data { Payload.dataset(d).data }
+
+    private static func embedding<S: ByteSink>(_ e: Embedding, rootKey: String, _ w: inout BinaryWriter<S>) {
         w.string(rootKey)
         // A loader's output is its own root: store only a flag, not a second copy.
         let isRoot = e.isWholeRoot && e.vectors == e.root.vectors && e.metadata == e.root.metadata
@@ -62,13 +76,13 @@ enum CacheCoding {
         notes(e.notes, &w)
     }
 
-    private static func matrix(_ m: Matrix, _ w: inout BinaryWriter) {
+    private static func matrix<S: ByteSink>(_ m: Matrix, _ w: inout BinaryWriter<S>) {
         w.int(m.rows)
         w.int(m.columns)
         w.floats(m.storage)
     }
 
-    private static func metadata(_ m: MetadataTable, _ w: inout BinaryWriter) {
+    private static func metadata<S: ByteSink>(_ m: MetadataTable, _ w: inout BinaryWriter<S>) {
         w.int(m.count)
         w.int(m.columns.count)
         for c in m.columns {
@@ -77,7 +91,7 @@ enum CacheCoding {
         }
     }
 
-    private static func notes(_ n: Notes, _ w: inout BinaryWriter) {
+    private static func notes<S: ByteSink>(_ n: Notes, _ w: inout BinaryWriter<S>) {
         w.int(n.entries.count)
         for e in n.entries {
             w.string(e.key)

@@ -35,11 +35,59 @@ enum CacheEntryFormat {
         return out
     }
 
+    /// Writes a framed entry to `url` atomically, streaming the payload (`encode` writes it) through
+    /// a buffer straight to the file; returns the payload's SHA-256 (hex).
+    static func write(to url: URL, kind: Kind, encode: (inout BinaryWriter<FileSink>) -> Void) throws(OrreryError) -> String {
+        let fm = FileManager.default
+        let folder = url.deletingLastPathComponent()
+        let temp = folder.appendingPathComponent(".\(url.lastPathComponent).orrery-\(UUID().uuidString).tmp")
+        do {
+            try fm.createDirectory(at: folder, withIntermediateDirectories: true)
+            guard fm.createFile(atPath: temp.path, contents: nil) else {
+                throw OrreryError.writeFailed(path: url.path, reason: "cannot create \(temp.lastPathComponent)")
+            }
+            let handle = try FileHandle(forWritingTo: temp)
+            defer { try? handle.close() }
+            var header = BinaryWriter()
+            header.u32(version)
+            header.u32(kind.rawValue)
+            header.u64(0)  // payload length, filled in below
+            try handle.write(contentsOf: magic + header.data)
+            var writer = BinaryWriter(FileSink(handle))
+            encode(&writer)
+            writer.sink.flush()
+            if let failure = writer.sink.failure { throw failure }
+            let payloadHash = writer.sink.hash
+            try handle.write(contentsOf: payloadHash.digest)
+            try handle.seek(toOffset: 16)
+            var length = BinaryWriter()
+            length.u64(UInt64(payloadHash.count))
+            try handle.write(contentsOf: length.data)
+            if rename(temp.path, url.path) != 0 {
+                throw OrreryError.writeFailed(path: url.path, reason: String(cString: strerror(errno)))
+            }
+            return payloadHash.hex
+        } catch let e as OrreryError {
+            try? fm.removeItem(at: temp)
+            throw e
+        } catch {
+            try? fm.removeItem(at: temp)
+            throw .writeFailed(path: url.path, reason: error.localizedDescription)
+        }
+    }
+
+    /// The SHA-256 (hex) of the payload `encode` writes, without keeping it.
+    static func hash(_ encode: (inout BinaryWriter<HashSink>) -> Void) -> String {
+        var writer = BinaryWriter(HashSink())
+        encode(&writer)
+        return writer.sink.hex
+    }
+
     /// The kind and payload of a framed entry, after checking its size, header and checksum.
     static func unframe(_ data: Data) throws(CacheEntryError) -> (Kind, Data) {
         guard data.count >= headerSize + checksumSize else { throw .init("truncated (\(data.count) bytes)") }
         guard data.prefix(8) == magic else { throw .init("not an Orrery cache entry") }
-        var reader = BinaryReader(data.subdata(in: data.startIndex + 8 ..< data.startIndex + headerSize))
+        var reader = BinaryReader(data[data.startIndex + 8 ..< data.startIndex + headerSize])
         let v = try reader.u32(), k = try reader.u32(), length = try reader.u64()
         guard v == version else { throw .init("format version \(v), expected \(version)") }
         guard let kind = Kind(rawValue: k) else { throw .init("unknown kind \(k)") }
@@ -47,9 +95,12 @@ enum CacheEntryFormat {
             throw .init("truncated or padded: header says \(length) payload bytes, file has \(data.count - headerSize - checksumSize)")
         }
         let start = data.startIndex + headerSize
-        let payload = data.subdata(in: start ..< start + Int(length))
-        let stored = data.subdata(in: start + Int(length) ..< data.endIndex)
-        guard payload.withUnsafeBytes({ ContentHash.digest($0) }) == stored else { throw .init("checksum mismatch") }
+        // Slices share the (mapped) bytes: a 480 MB entry is not copied to be checked.
+        let payload = data[start ..< start + Int(length)]
+        let stored = data[start + Int(length) ..< data.endIndex]
+        guard payload.withUnsafeBytes({ ContentHash.digest($0) }).elementsEqual(stored) else {
+            throw .init("checksum mismatch")
+        }
         return (kind, payload)
     }
 }
@@ -60,20 +111,25 @@ struct CacheEntryError: Error, Equatable, CustomStringConvertible {
     init(_ reason: String) { description = reason }
 }
 
-/// Little-endian binary output for cache payloads.
-struct BinaryWriter {
-    private(set) var data = Data()
+/// Little-endian binary output for cache payloads, into any `ByteSink`.
+struct BinaryWriter<Sink: ByteSink> {
+    var sink: Sink
 
-    mutating func u8(_ x: UInt8) { data.append(x) }
-    mutating func u32(_ x: UInt32) { var v = x.littleEndian; withUnsafeBytes(of: &v) { data.append(contentsOf: $0) } }
-    mutating func u64(_ x: UInt64) { var v = x.littleEndian; withUnsafeBytes(of: &v) { data.append(contentsOf: $0) } }
+    init(_ sink: Sink) { self.sink = sink }
+
+    mutating func raw<T>(_ value: T) { withUnsafeBytes(of: value) { sink.write($0) } }
+    mutating func u8(_ x: UInt8) { raw(x) }
+    mutating func u32(_ x: UInt32) { raw(x.littleEndian) }
+    mutating func u64(_ x: UInt64) { raw(x.littleEndian) }
     mutating func int(_ x: Int) { u64(UInt64(bitPattern: Int64(x))) }
     mutating func bool(_ x: Bool) { u8(x ? 1 : 0) }
 
     mutating func string(_ s: String) {
-        let bytes = Data(s.utf8)
-        int(bytes.count)
-        data.append(bytes)
+        var s = s
+        s.withUTF8 { bytes in
+            int(bytes.count)
+            sink.write(UnsafeRawBufferPointer(bytes))
+        }
     }
 
     mutating func optionalString(_ s: String?) {
@@ -94,13 +150,18 @@ struct BinaryWriter {
     /// Raw little-endian values (this platform is little-endian; checked at compile time below).
     mutating func floats(_ xs: [Float]) {
         int(xs.count)
-        xs.withUnsafeBytes { data.append(contentsOf: $0) }
+        xs.withUnsafeBytes { sink.write($0) }
     }
 
     mutating func int32s(_ xs: [Int32]) {
         int(xs.count)
-        xs.withUnsafeBytes { data.append(contentsOf: $0) }
+        xs.withUnsafeBytes { sink.write($0) }
     }
+}
+
+extension BinaryWriter where Sink == DataSink {
+    init() { self.init(DataSink()) }
+    var data: Data { sink.data }
 }
 
 #if !_endian(little)
@@ -122,7 +183,7 @@ struct BinaryReader {
     private mutating func bytes(_ n: Int) throws(CacheEntryError) -> Data {
         guard n >= 0, n <= data.endIndex - offset else { throw .init("payload ends early") }
         defer { offset += n }
-        return data.subdata(in: offset ..< offset + n)
+        return data[offset ..< offset + n]
     }
 
     mutating func u8() throws(CacheEntryError) -> UInt8 { try bytes(1).first ?? 0 }

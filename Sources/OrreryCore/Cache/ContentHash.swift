@@ -46,6 +46,8 @@ public enum ContentHash {
     /// The raw 32-byte SHA-256 of `bytes` (the checksum of a cache entry).
     static func digest(_ bytes: UnsafeRawBufferPointer) -> Data { Data(SHA256.hash(data: bytes)) }
 
+    static func hex(_ bytes: Data) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
+
     private static func hex(_ digest: SHA256.Digest) -> String {
         let digits: [Character] = Array("0123456789abcdef")
         var s = ""

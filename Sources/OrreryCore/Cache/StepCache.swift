@@ -95,7 +95,7 @@ public final class StepCache: Sendable {
         }
         let key = Self.key(preKey: preKey, files: current)
         if current != manifest.files && !readOnly { try? writeManifest(CacheManifest(files: current), preKey: preKey) }
-        guard let data = try? Data(contentsOf: entryURL(key)) else {
+        guard let data = try? MappedFile.read(entryURL(key), path: key) else {
             if let changed = zip(current, manifest.files).first(where: { $0.sha256 != $1.sha256 }) {
                 return .miss(.inputFileChanged(changed.0.path))
             }
@@ -118,7 +118,7 @@ public final class StepCache: Sendable {
                 value = .files(ExportResult(files: hashes.map(\.path), report: report))
             case .dataset: throw CacheEntryError("holds a dataset, not a step result")
             }
-            return .hit(CachedStep(key: key, value: value, outputHash: ContentHash.of(payload),
+            return .hit(CachedStep(key: key, value: value, outputHash: payload.withUnsafeBytes { ContentHash.hex(ContentHash.digest($0)) },
                                    inputFiles: current.map { ($0.path, $0.sha256) }, files: files))
         } catch {
             if !readOnly { try? FileManager.default.removeItem(at: entryURL(key)) }
@@ -151,15 +151,11 @@ public final class StepCache: Sendable {
             }
         }
         let key = Self.key(preKey: preKey, files: states)
-        let payload: Data, kind: CacheEntryFormat.Kind
+        let payload: CacheCoding.Payload
         var files: [(String, String)] = []
         switch value {
-        case .embedding(let e):
-            payload = CacheCoding.embedding(e, rootKey: try rootKey(e.root, persist: persist))
-            kind = .embedding
-        case .neighbors(let n):
-            payload = CacheCoding.neighbors(n, rootKey: try rootKey(n.embedding.root, persist: persist))
-            kind = .neighbors
+        case .embedding(let e): payload = .embedding(e, rootKey: try rootKey(e.root, persist: persist))
+        case .neighbors(let n): payload = .neighbors(n, rootKey: try rootKey(n.embedding.root, persist: persist))
         case .files(let r):
             var hashes: [CacheCoding.FileHash] = []
             for path in r.files {
@@ -167,14 +163,16 @@ public final class StepCache: Sendable {
                 hashes.append(.init(path: path, sha256: sha))
                 files.append((path, sha))
             }
-            payload = CacheCoding.files(hashes, report: r.report)
-            kind = .files
+            payload = .files(hashes, report: r.report)
         }
+        let outputHash: String
         if persist {
-            try AtomicFile.write(CacheEntryFormat.frame(payload, kind: kind), to: entryURL(key))
+            outputHash = try CacheEntryFormat.write(to: entryURL(key), kind: payload.kind) { payload.write(to: &$0) }
             try writeManifest(CacheManifest(files: states), preKey: preKey)
+        } else {
+            outputHash = CacheEntryFormat.hash { payload.write(to: &$0) }
         }
-        return Stored(key: key, outputHash: ContentHash.of(payload),
+        return Stored(key: key, outputHash: outputHash,
                       inputFiles: states.map { ($0.path, $0.sha256) }, files: files)
     }
 
@@ -182,11 +180,11 @@ public final class StepCache: Sendable {
 
     private func rootKey(_ dataset: Dataset, persist: Bool) throws(OrreryError) -> String {
         if let (_, key) = roots.withLock({ $0.keyOf[ObjectIdentifier(dataset)] }) { return key }
-        let payload = CacheCoding.dataset(dataset)
-        let key = ContentHash.of(payload)
+        let payload = CacheCoding.Payload.dataset(dataset)
+        let key = CacheEntryFormat.hash { payload.write(to: &$0) }
         let url = entryURL(key)
         if persist && !FileManager.default.fileExists(atPath: url.path) {
-            try AtomicFile.write(CacheEntryFormat.frame(payload, kind: .dataset), to: url)
+            _ = try CacheEntryFormat.write(to: url, kind: .dataset) { payload.write(to: &$0) }
         }
         roots.withLock {
             $0.keyOf[ObjectIdentifier(dataset)] = (dataset, key)
@@ -198,7 +196,7 @@ public final class StepCache: Sendable {
     private func root(_ key: String) throws(CacheEntryError) -> Dataset {
         if let d = roots.withLock({ $0.byKey[key] }) { return d }
         let url = entryURL(key)
-        guard let data = try? Data(contentsOf: url) else { throw .init("its root dataset \(key.prefix(12)) is missing") }
+        guard let data = try? MappedFile.read(url, path: key) else { throw .init("its root dataset \(key.prefix(12)) is missing") }
         do {
             let (kind, payload) = try CacheEntryFormat.unframe(data)
             guard kind == .dataset, ContentHash.of(payload) == key else { throw CacheEntryError("wrong content") }

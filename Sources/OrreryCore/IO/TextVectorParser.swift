@@ -72,7 +72,11 @@ public enum TextVectorParser {
     ///
     /// - Complexity: O(file size) time; memory is the file's bytes plus the n × d output floats
     ///   (plus the words).
+    ///
+    /// With `releasingPages` (only for `data` from `MappedFile.read`), the pages already parsed are
+    /// given back as parsing goes, so peak memory is the result plus a window of the file.
     public static func parse(_ data: Data, path: String, format: Format, limit: Int? = nil,
+                             releasingPages: Bool = false,
                              progress: (_ done: Int, _ total: Int) throws(OrreryError) -> Void = { _, _ in })
     throws(OrreryError) -> TextVectorTable {
         let result: Result<TextVectorTable, OrreryError> = data.withUnsafeBytes { raw in
@@ -81,6 +85,7 @@ public enum TextVectorParser {
             }
             var parser = Parser(base: start.assumingMemoryBound(to: UInt8.self), count: raw.count,
                                 path: path, format: format, limit: limit ?? Int.max)
+            parser.releasingPages = releasingPages
             defer { parser.buffer.deallocate() }
             do throws(OrreryError) {
                 return .success(try parser.run(progress))
@@ -108,6 +113,9 @@ private struct Parser {
     var width: Int?  // values per row
     var line = 0
     var lineStart = 0
+    /// Give back parsed pages of a file mapping (see `MappedFile.release`), up to `released`.
+    var releasingPages = false
+    var released = 0
 
     init(base: UnsafePointer<UInt8>, count: Int, path: String, format: TextVectorParser.Format, limit: Int) {
         self.base = base
@@ -345,7 +353,13 @@ private struct Parser {
             }
             lines.append(line)
             rows += 1
-            if rows % TextVectorParser.progressInterval == 0 { try progress(rows, max(estimate, rows)) }
+            if rows % TextVectorParser.progressInterval == 0 {
+                if releasingPages {
+                    MappedFile.release(UnsafeRawPointer(base), from: released, to: lineStart)
+                    released = lineStart
+                }
+                try progress(rows, max(estimate, rows))
+            }
         }
 
         if let h = header, rows < min(h.rows, limit) {
