@@ -8,9 +8,10 @@ demo: setup
 	swift build -c release --product orrery
 	.build/release/orrery run Workflows/politics-best-worst.yaml
 
+# Release mode: the suite runs real studies (t-SNE, all-points kNN) that debug builds make slow.
 test: setup
-	swift build --build-tests
-	swift test
+	swift build -c release --build-tests
+	swift test -c release --skip-build
 
 # The hostile-input catalogue, short fuzzing runs, and the engine/core tests under ASan and TSan.
 # Not part of `make test` (it rebuilds everything three times); run it before a release.

@@ -30,6 +30,14 @@ let builtInPlugins: [(kind: String, name: String)] = [
     ("Exporter", "TSV"),
     ("Exporter", "Neighbors"),
     ("Exporter", "Summary"),
+    ("Loader", "Projector"),
+    ("Exporter", "Projector"),
+    ("Exporter", "Bookmarks"),
+    ("Exporter", "Sprite"),
+    ("Exporter", "SVG"),
+    ("Exporter", "HTML"),
+    ("Exporter", "NPY"),
+    ("Reducer", "TSNE"),
 ]
 
 let swiftSettings: [SwiftSetting] = [.swiftLanguageMode(.v6)]

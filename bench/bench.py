@@ -27,6 +27,11 @@ DATA = os.path.join(ROOT, "Workflows", "data", "glove.6B.50d.top50k.npy")
 PEER_UNSET = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 
 
+def cpu_seconds():
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
 def peak_mib():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -48,11 +53,11 @@ def job_pca_sklearn(args):
     import numpy as np
     from sklearn.decomposition import PCA
     x = np.load(DATA)[: args.rows] if args.rows else np.load(DATA)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), cpu_seconds()
     p = PCA(n_components=10, svd_solver="full")
     y = p.fit_transform(x)
     seconds = time.perf_counter() - start
-    return {"seconds": seconds, "ratios": p.explained_variance_ratio_.tolist(), "output_rows": len(y),
+    return {"seconds": seconds, "cpu_seconds": cpu_seconds() - cpu, "ratios": p.explained_variance_ratio_.tolist(), "output_rows": len(y),
             "threads": threads(), "peak_rss_mib": peak_mib()}
 
 
@@ -61,20 +66,20 @@ def job_knn_faiss(args):
     import numpy as np
     x = np.load(DATA)[: args.rows] if args.rows else np.load(DATA)
     k = args.k
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), cpu_seconds()
     xn = np.ascontiguousarray(x, dtype=np.float32).copy()
     faiss.normalize_L2(xn)
     index = faiss.IndexFlatIP(xn.shape[1])
     index.add(xn)
     _, ind = index.search(xn, k + 1)
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, cpu_seconds() - cpu
     # Drop each point itself from its own list (it is normally first).
     out = np.empty((len(x), k), dtype=np.int64)
     for i in range(len(x)):
         row = ind[i][ind[i] != i]
         out[i] = row[:k]
     np.save(args.out, out)
-    return {"seconds": seconds, "threads": {"faiss-omp": faiss.omp_get_max_threads(), **threads()},
+    return {"seconds": seconds, "cpu_seconds": cpu, "threads": {"faiss-omp": faiss.omp_get_max_threads(), **threads()},
             "peak_rss_mib": peak_mib()}
 
 
@@ -82,12 +87,12 @@ def job_tsne_sklearn(args):
     import numpy as np
     from sklearn.manifold import TSNE
     x = np.load(DATA)[: args.tsne_rows]
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), cpu_seconds()
     t = TSNE(n_components=2, perplexity=30, max_iter=1000, method="barnes_hut", angle=0.5, init="pca",
              random_state=0, n_jobs=-1)
     t.fit_transform(x)
     seconds = time.perf_counter() - start
-    return {"seconds": seconds, "kl": float(t.kl_divergence_), "iterations": int(t.n_iter_),
+    return {"seconds": seconds, "cpu_seconds": cpu_seconds() - cpu, "kl": float(t.kl_divergence_), "iterations": int(t.n_iter_),
             "threads": threads(), "peak_rss_mib": peak_mib()}
 
 
@@ -95,11 +100,11 @@ def job_tsne_opentsne(args):
     import numpy as np
     from openTSNE import TSNE
     x = np.load(DATA)[: args.tsne_rows].astype(np.float64)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), cpu_seconds()
     t = TSNE(n_components=2, perplexity=30, early_exaggeration_iter=250, n_iter=750, n_jobs=-1, random_state=0)
     e = t.fit(x)
     seconds = time.perf_counter() - start
-    return {"seconds": seconds, "kl": float(e.kl_divergence), "threads": threads(), "peak_rss_mib": peak_mib()}
+    return {"seconds": seconds, "cpu_seconds": cpu_seconds() - cpu, "kl": float(e.kl_divergence), "threads": threads(), "peak_rss_mib": peak_mib()}
 
 
 JOBS = {"pca-sklearn": job_pca_sklearn, "knn-faiss": job_knn_faiss, "tsne-sklearn": job_tsne_sklearn,
@@ -147,8 +152,9 @@ def main():
         print(json.dumps(JOBS[args.job](args)))
         return
 
+    load = os.getloadavg()[0]
     rows = args.rows or 50_000
-    results = {}
+    results = {"load_average_at_start": load}
     table = []
 
     # (a) PCA
@@ -195,13 +201,19 @@ def main():
                           f"Orrery skipped ({why}); KL sklearn {s['kl']:.3f}"))
             table.append(("", None, "openTSNE", t, f"KL openTSNE {t['kl']:.3f}"))
 
-    print("| task | Orrery s | peer | peer s | peer/Orrery | Orrery peak MiB | peer peak MiB | check |")
+    def cpu(r):
+        return f"{r['cpu_seconds']:.2f}" if r and "cpu_seconds" in r else "—"
+
+    print(f"Load average at the start: {load:.1f} on {os.cpu_count()} cores "
+          "(wall times on a shared machine are noisy; CPU seconds are user + system of all threads).")
+    print()
+    print("| task | Orrery s (CPU s) | peer | peer s (CPU s) | peer/Orrery | Orrery peak MiB | peer peak MiB | check |")
     print("|---|---:|---|---:|---:|---:|---:|---|")
     for task, o, peer, p, check in table:
-        os_ = f"{o['seconds']:.3f}" if o else "—"
+        os_ = f"{o['seconds']:.3f} ({cpu(o)})" if o else "—"
         ratio = f"{p['seconds'] / o['seconds']:.2f}×" if o else "—"
         om = f"{o['peak_rss_mib']:.0f}" if o else "—"
-        print(f"| {task} | {os_} | {peer} | {p['seconds']:.3f} | {ratio} | {om} | {p['peak_rss_mib']:.0f} | {check} |")
+        print(f"| {task} | {os_} | {peer} | {p['seconds']:.3f} ({cpu(p)}) | {ratio} | {om} | {p['peak_rss_mib']:.0f} | {check} |")
     o_threads = results["pca"]["orrery"]
     print()
     print(f"Threads: Orrery OpenBLAS {o_threads['blas_threads']}, workers {o_threads['workers']}; "

@@ -1,8 +1,15 @@
+import ExporterBookmarks
+import ExporterHTML
+import ExporterNPY
 import ExporterNeighbors
+import ExporterProjector
+import ExporterSVG
+import ExporterSprite
 import ExporterSummary
 import ExporterTSV
 import LoaderGloVe
 import LoaderNPY
+import LoaderProjector
 import LoaderTSV
 import LoaderWord2Vec
 import MetricAngle
@@ -13,6 +20,7 @@ import OrreryCore
 import ReducerCustomAxis
 import ReducerPCA
 import ReducerSphereize
+import ReducerTSNE
 import SelectorHead
 import SelectorNeighbors
 import SelectorPoints
@@ -26,6 +34,7 @@ public let builtInPlugins: [any Plugin.Type] = [
     CustomAxisReducer.self,
     PCAReducer.self,
     SphereizeReducer.self,
+    TSNEReducer.self,
     CosineMetric.self,
     AngleMetric.self,
     EuclideanMetric.self,
@@ -42,6 +51,13 @@ public let builtInPlugins: [any Plugin.Type] = [
     TSVExporter.self,
     NeighborsExporter.self,
     SummaryExporter.self,
+    ProjectorLoader.self,
+    ProjectorExporter.self,
+    BookmarksExporter.self,
+    SpriteExporter.self,
+    SVGExporter.self,
+    HTMLExporter.self,
+    NPYExporter.self,
 ]
 
 extension PluginRegistry {

@@ -28,6 +28,14 @@ func peakMiB() -> Double {
     return Double(usage.ru_maxrss) / 1024
 }
 
+/// User + system CPU time of this process so far (all threads), in seconds.
+func cpuSeconds() -> Double {
+    var usage = rusage()
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+        + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+}
+
 func seconds(_ body: () throws -> Void) rethrows -> Double {
     let start = DispatchTime.now().uptimeNanoseconds
     try body()
@@ -57,19 +65,37 @@ func run() async throws {
         let k = option("components", args).flatMap(Int.init) ?? 10
         var model: PCAModel?
         var coordinates = Matrix(rows: 0, columns: 0)
+        let cpuStart = cpuSeconds()
         let fit = try seconds { model = try PrincipalComponents.fit(x, components: k) }
         guard let model else { return }
         let transform = seconds { coordinates = model.transform(x) }
         print(json(common + [
-            ("seconds", String(fit + transform)), ("fit_seconds", String(fit)), ("transform_seconds", String(transform)),
+            ("seconds", String(fit + transform)), ("cpu_seconds", String(cpuSeconds() - cpuStart)), ("fit_seconds", String(fit)), ("transform_seconds", String(transform)),
             ("method", "\"\(PrincipalComponents.method(rows: x.rows, columns: x.columns).rawValue)\""),
             ("ratios", numbers(model.explainedVarianceRatio)), ("output_rows", String(coordinates.rows)),
             ("peak_rss_mib", String(peakMiB())),
         ]))
 
+    case "pca-methods":
+        // Covariance (d × d) vs Gram (n × n) route on seeded Gaussian data of several shapes.
+        var lines: [String] = []
+        for (n, d) in [(4000, 500), (2000, 1000), (1000, 2000), (500, 4000), (3000, 3000)] {
+            var g = SeededGenerator(seed: 1)
+            let m = Matrix(rows: n, columns: d, storage: (0..<(n * d)).map { _ in Float(g.nextGaussian()) })
+            var ratios: [[Double]] = []
+            let cov = try seconds { ratios.append(try PrincipalComponents.fit(m, components: 10, method: .covariance).explainedVarianceRatio) }
+            let gram = try seconds { ratios.append(try PrincipalComponents.fit(m, components: 10, method: .gram).explainedVarianceRatio) }
+            let diff = zip(ratios[0], ratios[1]).map { abs($0 - $1) }.max() ?? 0
+            lines.append(json([("n", String(n)), ("d", String(d)), ("covariance_seconds", String(cov)),
+                               ("gram_seconds", String(gram)), ("max_ratio_difference", String(diff)),
+                               ("chosen", "\"\(PrincipalComponents.method(rows: n, columns: d).rawValue)\"")]))
+        }
+        print("[" + lines.joined(separator: ",\n") + "]")
+
     case "knn":
         let k = option("k", args).flatMap(Int.init) ?? 100
         var result: NearestNeighborSearch.Result?
+        let cpuStart = cpuSeconds()
         let time = seconds {
             result = NearestNeighborSearch.search(points: x, queries: x, queryRows: Array(0..<x.rows), k: k,
                                                   measure: .cosine)
@@ -79,7 +105,8 @@ func run() async throws {
             let m = Matrix(rows: x.rows, columns: k, storage: result.indices.map(Float.init))
             try NPYFormat.write(m).write(to: URL(fileURLWithPath: out))
         }
-        print(json(common + [("seconds", String(time)), ("k", String(k)), ("peak_rss_mib", String(peakMiB()))]))
+        print(json(common + [("seconds", String(time)), ("cpu_seconds", String(cpuSeconds() - cpuStart)), ("k", String(k)),
+                             ("peak_rss_mib", String(peakMiB()))]))
 
     case "quality":
         var layout = Matrix(rows: 0, columns: 0)

@@ -10,6 +10,9 @@ import Testing
     static let checks: [String: @Sendable (Harness.Result) async throws -> Void] = [
         "politics-best-worst.yaml": checkPoliticsBestWorst,
         "colour-neighbours.yaml": checkColourNeighbours,
+        "glove-pca.yaml": checkGlovePCA,
+        "iris-projector.yaml": checkIrisProjector,
+        "digits-atlas.yaml": checkDigitsAtlas,
     ]
 
     static var workflowFiles: [String] {
@@ -51,6 +54,30 @@ import Testing
         #expect(reportWords == lowest + highest)
     }
 
+    static func checkGlovePCA(_ r: Harness.Result) async throws {
+        let e = try r.embedding("pca")
+        #expect(e.count == 10_000 && e.axes == (0..<10).map { "pca-\($0)" })
+        // numpy: float64 SVD of the centred first 10,000 rows, s**2 / (s**2).sum() (see PrincipalComponentsTests).
+        let numpy = [0.07307203, 0.05996329, 0.05312575, 0.04555614, 0.0428847,
+                     0.03495436, 0.03193681, 0.02990339, 0.02891242, 0.02841983]
+        guard case .numbers(let ratios)? = e.notes["explained-variance-ratio"] else {
+            Issue.record("no explained-variance-ratio note")
+            return
+        }
+        #expect(ratios.count == 10)
+        for (got, want) in zip(ratios, numpy) { #expect(abs(got - want) < 1e-4) }
+        #expect(e.notes.number("quality-sample") == 5_000)
+        let trust = try #require(e.notes.number("trustworthiness@10"))
+        #expect(trust > 0.6 && trust < 0.8)
+        // The table holds every word with the reducer's coordinates.
+        let lines = try r.text("glove-pca.tsv").split(separator: "\n")
+        #expect(lines.first == Substring((["label"] + e.axes).joined(separator: "\t")))
+        #expect(lines.count == 10_001)
+        let first = lines[1].split(separator: "\t")
+        #expect(first.first == "the")
+        #expect(first.dropFirst().map { Float($0) ?? .nan } == e.vectors.row(0))
+    }
+
     static func checkColourNeighbours(_ r: Harness.Result) async throws {
         let n = try r.neighbors("angles")
         #expect(n.queries.map { n.embedding.label($0) } == ["blue", "blues", "orange", "oranges"])
@@ -70,5 +97,37 @@ import Testing
         #expect(lines[0].hasPrefix("blue: (red, "))
         let tsv = try r.text("colour-neighbours.tsv").split(separator: "\n")
         #expect(tsv.count == 1 + 4 * 3)
+    }
+
+    static func checkIrisProjector(_ r: Harness.Result) async throws {
+        let folder = r.output.appendingPathComponent("iris-projector")
+        let config = try ProjectorConfig.parse(pbtxt: String(contentsOf: folder.appendingPathComponent("projector_config.pbtxt"), encoding: .utf8), path: "c")
+        #expect(config.embeddings.map(\.tensorName) == ["Iris", "Iris PCA"])
+        #expect(config.embeddings.map(\.tensorShape) == [[150, 4], [150, 3]])
+        let states = try ProjectorState.decodeFile(Data(contentsOf: folder.appendingPathComponent(config.embeddings[0].bookmarksPath ?? "")), path: "b")
+        #expect(states.count == 1 && states[0].selectedProjection == "pca" && states[0].projections.count == 150)
+        // The PCA's first component carries most of Iris's variance (92.5% for the centred data).
+        let pca = try TensorFiles.readTSV(Data(contentsOf: folder.appendingPathComponent(config.embeddings[1].tensorPath ?? "")), path: "t")
+        let variance = (0..<3).map { j -> Float in
+            let c = pca.column(j)
+            let m = c.reduce(0, +) / 150
+            return c.map { ($0 - m) * ($0 - m) }.reduce(0, +)
+        }
+        #expect(variance[0] / variance.reduce(0, +) > 0.9)
+        let svg = try r.text("iris-pca.svg")
+        #expect(svg.contains("Iris-versicolor") && svg.contains("pca-0 ("))
+    }
+
+    static func checkDigitsAtlas(_ r: Harness.Result) async throws {
+        let folder = r.output.appendingPathComponent("digits-projector")
+        let config = try ProjectorConfig.parse(pbtxt: String(contentsOf: folder.appendingPathComponent("projector_config.pbtxt"), encoding: .utf8), path: "c")
+        #expect(config.embeddings[0].sprite?.singleImageDim == [24, 24])
+        #expect(config.embeddings[0].tensorShape == [1797, 64])
+        let states = try ProjectorState.decodeFile(Data(contentsOf: folder.appendingPathComponent(config.embeddings[0].bookmarksPath ?? "")), path: "b")
+        #expect(states.map(\.selectedProjection) == ["tsne"] && states[0].tSNEis3d == false)
+        #expect(states[0].projections.count == 1797)
+        for file in ["digits-tsne.svg", "digits-tsne.html", "digits-sprite.png"] {
+            #expect(FileManager.default.fileExists(atPath: r.output.appendingPathComponent(file).path))
+        }
     }
 }

@@ -1,4 +1,4 @@
-@testable import OrreryCore
+import OrreryCore
 import OrreryTesting
 import Testing
 
@@ -61,6 +61,10 @@ import Testing
             let got = row.withUnsafeBufferPointer { ProjectionQuality.countBelow($0, t) }
             #expect(got == row.filter { $0 < t }.count)
         }
+        // The search used by unoptimised builds gives the same counts, ties included.
+        let thresholds: [Float] = [-1, row[5], row[5], 0, 0.7, 3]
+        let searched = row.withUnsafeBufferPointer { ProjectionQuality.countsBelowBySearch($0, sorted: thresholds.sorted()) }
+        #expect(searched == thresholds.sorted().map { t in row.filter { $0 < t }.count })
     }
 
     @Test func tooFewPointsWriteNothing() {

@@ -38,6 +38,7 @@ public enum SphereizeReducer: Reducer {
               sphere:
                 uses: reducer.sphereize
                 from: top
+                with: {}
               pca:
                 uses: reducer.pca
                 from: sphere

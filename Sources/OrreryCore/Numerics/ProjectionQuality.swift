@@ -120,7 +120,13 @@ public enum ProjectionQuality {
                                             }
                                         }
                                         let counts: [Int] = scratch.withUnsafeBufferPointer { row in
+                                            #if DEBUG
+                                            // Unoptimised builds do not specialise SIMD generics, which then run
+                                            // ~4× slower than this search (tests and debug runs); same counts.
+                                            countsBelowBySearch(row, sorted: thresholds)
+                                            #else
                                             thresholds.map { countBelow(row, $0) }
+                                            #endif
                                         }
                                         let me = queries[q]
                                         let selfKey = key(me)
@@ -151,7 +157,7 @@ public enum ProjectionQuality {
     /// How many values of `row` are below `t`: eight compares per step, no branches.
     /// - Complexity: O(n).
     @inline(__always)
-    static func countBelow(_ row: UnsafeBufferPointer<Float>, _ t: Float) -> Int {
+    public static func countBelow(_ row: UnsafeBufferPointer<Float>, _ t: Float) -> Int {
         guard let base = row.baseAddress else { return 0 }
         let raw = UnsafeRawPointer(base)
         let lanes = row.count / 8
@@ -164,6 +170,24 @@ public enum ProjectionQuality {
         var c = Int(acc.wrappedSum())
         for j in (lanes * 8)..<row.count where row[j] < t { c += 1 }
         return c
+    }
+
+    /// For each of the ascending `sorted` thresholds, how many values of `row` are below it: one pass
+    /// placing each value below the largest threshold by binary search, then a running sum.
+    /// - Complexity: O(n·log k).
+    public static func countsBelowBySearch(_ row: UnsafeBufferPointer<Float>, sorted t: [Float]) -> [Int] {
+        guard let top = t.last else { return [] }
+        var bucket = [Int](repeating: 0, count: t.count)
+        for v in row where v < top {
+            var lo = 0, hi = t.count - 1
+            while lo < hi {  // the first threshold above v
+                let mid = (lo + hi) >> 1
+                if t[mid] > v { hi = mid } else { lo = mid + 1 }
+            }
+            bucket[lo] += 1
+        }
+        var running = 0
+        return bucket.map { running += $0; return running }
     }
 
     /// Measures `layout` against `original` on at most `sampleLimit` (5,000) seeded query points and writes

@@ -11,7 +11,7 @@ public enum RunEventText {
 
     /// Notes worth showing under a step's line (projection quality, variance, KL divergence).
     public static func notes(_ s: StepSummary) -> [String] {
-        let shown = ["explained-variance-total", "kl-divergence", "trustworthiness@10", "knn-recall@10", "quality-sample"]
+        let shown = ["explained-variance-ratio", "explained-variance-total", "kl-divergence", "trustworthiness@10", "knn-recall@10", "quality-sample"]
         let parts = s.notes.entries.filter { shown.contains($0.key) }.map { "\($0.key) \($0.value)" }
         return parts.isEmpty ? [] : ["    " + parts.joined(separator: "  ")]
     }

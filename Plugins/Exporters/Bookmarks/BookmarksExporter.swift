@@ -1,0 +1,106 @@
+import Foundation
+import OrreryCore
+
+/// `exporter.bookmarks`: the Projector's bookmarks file (a JSON array of `State` objects), one
+/// bookmark per projection that feeds it. Load it in the Projector's bookmark panel, or name it
+/// as `bookmarks_path` beside the dataset's tensor.
+///
+/// Each state refers to the projection's root dataset: when the projection covers a subset,
+/// `filteredPoints` isolates those points (indices into the root) and `projections` holds one
+/// object per isolated point.
+public enum BookmarksExporter: Exporter {
+    public struct Parameters: Codable, Sendable, Equatable, ValidatingParameters {
+        /// The file, relative to the output folder.
+        public var path: String = "bookmarks.txt"
+        /// The bookmark's name (numbered when several projections feed the step); default from notes.
+        public var label: String? = nil
+        /// Mark the first bookmark as the selected one.
+        public var selected: Bool = true
+
+        public init(path: String = "bookmarks.txt", label: String? = nil, selected: Bool = true) {
+            self.path = path
+            self.label = label
+            self.selected = selected
+        }
+
+        enum CodingKeys: String, CodingKey { case path, label, selected }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            path = try c(.path, default: path)
+            label = try c(.label)
+            selected = try c(.selected, default: true)
+        }
+
+        public func validate() throws(ParameterError) {
+            if path.isEmpty { throw ParameterError("path", "must name a file") }
+        }
+    }
+
+    public static let descriptor = PluginDescriptor(
+        id: "exporter.bookmarks", kind: .exporter, version: "1.0.0",
+        summary: "The Projector's bookmarks (State JSON): one bookmark per PCA, t-SNE, UMAP or custom-axis projection.",
+        inputs: [
+            PortDescriptor("input", accepts: [.embedding], summary: "projections (axes pca-*, tsne-*, umap-*, linear-x/y)", multiple: true),
+            PortDescriptor("selection", accepts: [.embedding], summary: "points to select", required: false),
+        ],
+        parameters: [
+            ParameterDescriptor("path", "string", default: "bookmarks.txt", "the file, relative to the output folder"),
+            ParameterDescriptor("label", "string", default: "from notes", "the bookmark's name (numbered when several)"),
+            ParameterDescriptor("selected", "boolean", default: "true", "mark the first bookmark as selected"),
+        ],
+        example: """
+            orrery: 1
+            name: bookmarks-example
+            steps:
+              iris-pca:
+                uses: loader.projector
+                with: { path: data/iris/projector_config.json, bookmark: "PCA (2 components, 97.8% of variance)" }
+              marks:
+                uses: exporter.bookmarks
+                from: iris-pca
+                with: { path: iris-bookmarks.txt, label: Iris PCA }
+            """)
+
+    public static func export(_ inputs: StepInputs, _ p: Parameters, context: StepContext) async throws -> ExportResult {
+        let projections = inputs.embeddings("input")
+        guard !projections.isEmpty else { throw OrreryError.missingInput("input") }
+        let selection = inputs.optionalEmbedding("selection")
+        var states: [ProjectorState] = []
+        for (i, e) in projections.enumerated() {
+            var label = p.label ?? defaultLabel(e)
+            if p.label != nil && projections.count > 1 { label += " \(i + 1)" }
+            let made = try ProjectorState.make(projection: e, reference: nil, label: label, selection: selection)
+            if made.unselected > 0 { context.warn("\(made.unselected) selected points are not in projection '\(label)'") }
+            var s = made.state
+            s.isSelected = p.selected && i == 0
+            states.append(s)
+        }
+        let path = try context.write(ProjectorState.encodeFile(states), to: p.path)
+        return ExportResult(files: [path], report: "\(states.count) bookmarks: " + states.map(\.label).joined(separator: "; "))
+    }
+
+    static func text(_ notes: Notes, _ key: String) -> String? {
+        if case .text(let t)? = notes[key] { return t }
+        return nil
+    }
+
+    /// "PCA (73% variance)", "t-SNE (perplexity 30)", "worst → best".
+    static func defaultLabel(_ e: Embedding) -> String {
+        switch ProjectorState.projectionKind(of: e.axes) {
+        case "pca"?:
+            if let t = e.notes.number("explained-variance-total") { return "PCA (\(Int((t * 100).rounded()))% variance)" }
+            return "PCA"
+        case "tsne"?:
+            if let pp = e.notes.number("perplexity") { return "t-SNE (perplexity \(Notes.Value.number(pp)))" }
+            return "t-SNE"
+        case "umap"?: return "UMAP"
+        default:
+            let x = [text(e.notes, "x-from"), text(e.notes, "x-to")].compactMap { $0 }
+            let y = [text(e.notes, "y-from"), text(e.notes, "y-to")].compactMap { $0 }
+            var l = x.count == 2 ? "\(x[0]) → \(x[1])" : "custom axes"
+            if y.count == 2 { l += ", \(y[0]) → \(y[1])" }
+            return l
+        }
+    }
+}

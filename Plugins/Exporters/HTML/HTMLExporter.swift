@@ -1,0 +1,161 @@
+import Foundation
+import OrreryCore
+
+/// `exporter.html`: one self-contained HTML page (no network: the data and the script are inline)
+/// to explore an embedding — pan and zoom (drag, wheel), 3-D rotation for three axes, hover labels,
+/// search by text or `/regex/` over a metadata column, colour by a column, and a click on a point
+/// lists its k nearest neighbours in the ORIGINAL space (cosine distance and angle), computed here
+/// with the exact kNN engine and embedded as integers.
+///
+/// Drawing is one canvas pass over typed arrays (points grouped by colour, one `fillStyle` per
+/// group); hovering uses a screen-space grid index rebuilt after each projection, so 50,000 points
+/// stay smooth.
+public enum HTMLExporter: Exporter {
+    public struct Parameters: Codable, Sendable, Equatable, ValidatingParameters {
+        public var path: String = "index.html"
+        /// The axes to draw (2 or 3; default the first two, or all three of a 3-axis embedding).
+        public var axes: [String]? = nil
+        /// The column to colour by at first (the page can change it).
+        public var colorBy: String? = nil
+        /// The column searched at first (default the label column).
+        public var searchColumn: String? = nil
+        /// Neighbours listed for a clicked point (0: none).
+        public var neighbors: Int = 10
+        public var title: String? = nil
+
+        public init() {}
+
+        enum CodingKeys: String, CodingKey {
+            case path, axes, colorBy = "color-by", searchColumn = "search-column", neighbors, title
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            path = try c(.path, default: path)
+            axes = try c(.axes)
+            colorBy = try c(.colorBy)
+            searchColumn = try c(.searchColumn)
+            neighbors = try c(.neighbors, default: neighbors)
+            title = try c(.title)
+        }
+
+        public func validate() throws(ParameterError) {
+            if path.isEmpty { throw ParameterError("path", "must name a file") }
+            if neighbors < 0 || neighbors > 100 { throw ParameterError("neighbors", "must be between 0 and 100, got \(neighbors)") }
+        }
+    }
+
+    public static let descriptor = PluginDescriptor(
+        id: "exporter.html", kind: .exporter, version: "1.0.0",
+        summary: "One self-contained HTML page: pan, zoom, 3-D rotation, hover, /regex/ search, colour by column, nearest neighbours.",
+        inputs: [.embedding],
+        parameters: [
+            ParameterDescriptor("path", "string", default: "index.html", "the file, relative to the output folder"),
+            ParameterDescriptor("axes", "list of strings", default: "the first two (three for a 3-axis embedding)", "the axes to draw"),
+            ParameterDescriptor("color-by", "string", default: "none", "the column to colour by at first"),
+            ParameterDescriptor("search-column", "string", default: "the label column", "the column searched at first"),
+            ParameterDescriptor("neighbors", "integer", default: "10", "nearest neighbours (original space, cosine) listed for a clicked point; 0 for none"),
+            ParameterDescriptor("title", "string", default: "none", "the page title"),
+        ],
+        example: """
+            orrery: 1
+            name: html-example
+            steps:
+              iris:
+                uses: loader.projector
+                with: { path: data/iris/projector_config.json }
+              page:
+                uses: exporter.html
+                from: iris
+                with: { path: iris.html, axes: [dim-2, dim-3, dim-0], color-by: class, neighbors: 5 }
+            """)
+
+    /// - Complexity: O(n²·d) for the neighbours (blocked sgemm), O(n) for the rest.
+    public static func export(_ inputs: StepInputs, _ p: Parameters, context: StepContext) async throws -> ExportResult {
+        let e = try inputs.embedding()
+        guard e.count > 0 else { throw OrreryError.emptyDataset("nothing to draw") }
+        let html = try render(e, p, context: context)
+        let path = try context.write(html, to: p.path)
+        return ExportResult(files: [path], report: "\(e.count) points, \(html.utf8.count / 1024) KiB: \(path)")
+    }
+
+    static func json<T: Encodable>(_ v: T) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        return String(decoding: (try? encoder.encode(v)) ?? Data("null".utf8), as: UTF8.self)
+    }
+
+    static func ints(_ values: [Int]) -> String {
+        var s = "["
+        s.reserveCapacity(values.count * 7)
+        for (i, v) in values.enumerated() {
+            if i > 0 { s += "," }
+            s += String(v)
+        }
+        return s + "]"
+    }
+
+    public static func render(_ e: Embedding, _ p: Parameters, context: StepContext) throws -> String {
+        let axes = try PlotLayout.axisIndices(e, axes: p.axes, parameter: "axes", allowThree: true)
+        for (param, name) in [("color-by", p.colorBy), ("search-column", p.searchColumn)] {
+            if let name, e.metadata.column(named: name) == nil {
+                throw OrreryError.invalidParameter(param, reason: "no metadata column '\(name)'; columns: " + e.metadata.columnNames.joined(separator: ", "))
+            }
+        }
+        let n = e.count
+        // Coordinates centred and scaled into [-1, 1] (one scale for all axes), as integers ×10⁴.
+        var coords: [[Int]] = []
+        var extent: Float = 0
+        var centres: [Float] = []
+        for j in axes {
+            let col = e.vectors.column(j)
+            let lo = col.min() ?? 0, hi = col.max() ?? 0
+            centres.append((lo + hi) / 2)
+            extent = max(extent, (hi - lo) / 2)
+        }
+        if !(extent > 0) { extent = 1 }
+        for (k, j) in axes.enumerated() {
+            coords.append(e.vectors.column(j).map { Int((($0 - centres[k]) / extent * 10_000).rounded()) })
+        }
+
+        // Neighbours in the original space of these points.
+        var k = min(p.neighbors, n - 1)
+        var idx: [Int] = [], dist: [Int] = [], angle: [Int] = []
+        if k > 0 {
+            let original = e.axes.isEmpty ? e.vectors : e.root.vectors.selecting(rows: e.rows)
+            let found = NearestNeighborSearch.search(points: original, queries: original, queryRows: Array(0..<n), k: k,
+                                                     measure: .cosine, excludeSelf: true) { done, total in
+                context.progress(done, of: total, "neighbours")
+                return !Task.isCancelled
+            }
+            guard let r = found else { throw OrreryError.cancelled }
+            idx = r.indices.map { Int($0) }
+            dist = r.distances.map { $0.isFinite ? Int(($0 * 10_000).rounded()) : -1 }
+            angle = r.distances.map { $0.isFinite ? Int((DistanceMeasure.angle.report(1 - $0) * 100).rounded()) : -1 }
+        } else {
+            k = 0
+        }
+
+        var data = "{\"n\":\(n),\"dims\":\(axes.count)"
+        data += ",\"coords\":[" + coords.map(ints).joined(separator: ",") + "]"
+        data += ",\"axisTitles\":" + json(axes.map { e.axisTitle($0) })
+        data += ",\"columns\":" + json(e.metadata.columnNames)
+        data += ",\"values\":[" + e.metadata.columns.map { json($0.values) }.joined(separator: ",") + "]"
+        data += ",\"numeric\":" + json(e.metadata.columns.map(\.isNumeric))
+        data += ",\"labelColumn\":0"
+        data += ",\"colorBy\":" + json(p.colorBy ?? "")
+        data += ",\"searchColumn\":" + json(p.searchColumn ?? e.metadata.labelColumn?.name ?? "")
+        data += ",\"k\":\(k),\"nbr\":" + ints(idx) + ",\"dist\":" + ints(dist) + ",\"angle\":" + ints(angle)
+        data += ",\"notes\":" + json(e.notes.entries.map { "\($0.key) = \($0.value)" })
+        data += "}"
+        data = data.replacingOccurrences(of: "</", with: "<\\/")
+        let title = p.title ?? "Orrery — \(n) points"
+        return page.replacingOccurrences(of: "@@TITLE@@", with: escapeHTML(title))
+            .replacingOccurrences(of: "@@DATA@@", with: data)
+    }
+
+    static func escapeHTML(_ s: String) -> String {
+        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+}

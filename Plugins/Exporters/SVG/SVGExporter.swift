@@ -1,0 +1,256 @@
+import Foundation
+import OrreryCore
+
+/// `exporter.svg`: a static 2-D scatter plot for a paper — points coloured by a metadata column
+/// (Okabe–Ito categories or a viridis gradient, with a legend), labels, axis titles from the axis
+/// names or the custom axis's queries, and the embedding's notes (quality first) in a caption.
+public enum SVGExporter: Exporter {
+    public struct Parameters: Codable, Sendable, Equatable, ValidatingParameters {
+        public var path: String = "scatter.svg"
+        /// The two axes to draw (default the first two).
+        public var axes: [String]? = nil
+        /// `all`, `none`, or `extremes N` (the N points at each end of each axis).
+        public var labels: String = "extremes 5"
+        /// A metadata column to colour by.
+        public var colorBy: String? = nil
+        public var title: String? = nil
+        /// Size of the plot area in px.
+        public var width: Int = 720
+        public var height: Int = 540
+        /// Point radius in px.
+        public var pointSize: Double = 2.5
+        /// The caption with the notes.
+        public var caption: Bool = true
+
+        public init() {}
+
+        enum CodingKeys: String, CodingKey {
+            case path, axes, labels, colorBy = "color-by", title, width, height, pointSize = "point-size", caption
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            path = try c(.path, default: path)
+            axes = try c(.axes)
+            labels = try c(.labels, default: labels)
+            colorBy = try c(.colorBy)
+            title = try c(.title)
+            width = try c(.width, default: width)
+            height = try c(.height, default: height)
+            pointSize = try c(.pointSize, default: pointSize)
+            caption = try c(.caption, default: caption)
+        }
+
+        /// The label rule: nil = none, 0 = all, N = extremes.
+        public func labelRule() throws(ParameterError) -> Int? {
+            let parts = labels.split(separator: " ")
+            if labels == "all" { return 0 }
+            if labels == "none" { return nil }
+            if parts.count == 2, parts[0] == "extremes", let n = Int(parts[1]), n >= 1 { return n }
+            throw ParameterError("labels", "'\(labels)' is not 'all', 'none' or 'extremes N' (N ≥ 1)")
+        }
+
+        public func validate() throws(ParameterError) {
+            _ = try labelRule()
+            if width < 100 || height < 100 { throw ParameterError(width < 100 ? "width" : "height", "must be at least 100 px") }
+            if !(pointSize > 0) { throw ParameterError("point-size", "must be positive") }
+        }
+    }
+
+    public static let descriptor = PluginDescriptor(
+        id: "exporter.svg", kind: .exporter, version: "1.0.0",
+        summary: "A 2-D scatter plot as SVG: coloured points, labels, axis titles, legend and a caption of the notes.",
+        inputs: [
+            .embedding,
+            PortDescriptor("selection", accepts: [.embedding], summary: "points to label (besides the `labels` rule)", required: false),
+        ],
+        parameters: [
+            ParameterDescriptor("path", "string", default: "scatter.svg", "the file, relative to the output folder"),
+            ParameterDescriptor("axes", "list of strings", default: "the first two", "the two axes to draw"),
+            ParameterDescriptor("labels", "string", default: "extremes 5", "all | none | extremes N"),
+            ParameterDescriptor("color-by", "string", default: "none", "a metadata column to colour by"),
+            ParameterDescriptor("title", "string", default: "none", "a title above the plot"),
+            ParameterDescriptor("width", "integer", default: "720", "plot width in px"),
+            ParameterDescriptor("height", "integer", default: "540", "plot height in px"),
+            ParameterDescriptor("point-size", "number", default: "2.5", "point radius in px"),
+            ParameterDescriptor("caption", "boolean", default: "true", "a caption listing the notes (quality first)"),
+        ],
+        example: """
+            orrery: 1
+            name: svg-example
+            steps:
+              iris:
+                uses: loader.projector
+                with: { path: data/iris/projector_config.json }
+              plot:
+                uses: exporter.svg
+                from: iris
+                with: { path: iris.svg, color-by: class, labels: none }
+            """)
+
+    /// - Complexity: O(n log n).
+    public static func export(_ inputs: StepInputs, _ p: Parameters, context: StepContext) async throws -> ExportResult {
+        let e = try inputs.embedding()
+        guard e.count > 0 else { throw OrreryError.emptyDataset("nothing to plot") }
+        let svg = try render(e, p, selection: inputs.optionalEmbedding("selection"))
+        return ExportResult(files: [try context.write(svg, to: p.path)])
+    }
+
+    static func esc(_ s: String) -> String {
+        var o = ""
+        for ch in s {
+            switch ch {
+            case "&": o += "&amp;"
+            case "<": o += "&lt;"
+            case ">": o += "&gt;"
+            case "\"": o += "&quot;"
+            default: o.append(ch)
+            }
+        }
+        return o
+    }
+
+    static func num(_ x: Double) -> String { String(format: "%.2f", x).trimmedZeros() }
+
+    public static func render(_ e: Embedding, _ p: Parameters, selection: Embedding?) throws -> String {
+        let axes = try PlotLayout.axisIndices(e, axes: p.axes, parameter: "axes")
+        let (cx, cy) = (axes[0], axes[1])
+        var colors = PointColors(uniform: e.count)
+        if let name = p.colorBy {
+            guard let column = e.metadata.column(named: name) else {
+                throw OrreryError.invalidParameter("color-by", reason: "no metadata column '\(name)'; columns: " + e.metadata.columnNames.joined(separator: ", "))
+            }
+            colors = PointColors(column: column)
+        }
+        var labelled = Set<Int>()
+        switch try p.labelRule() {
+        case 0?: labelled = Set(0..<e.count)
+        case let n?: labelled = Set(PlotLayout.extremes(e.vectors, columns: [cx, cy], count: n))
+        case nil: break
+        }
+        if let selection {
+            let wanted = Set(selection.rows)
+            for (i, r) in e.rows.enumerated() where wanted.contains(r) { labelled.insert(i) }
+        }
+
+        let xs = e.vectors.column(cx).map(Double.init), ys = e.vectors.column(cy).map(Double.init)
+        func range(_ v: [Double]) -> (Double, Double) {
+            var lo = v.min() ?? 0, hi = v.max() ?? 1
+            if !(hi > lo) { lo -= 1; hi += 1 }
+            let pad = (hi - lo) * 0.04
+            return (lo - pad, hi + pad)
+        }
+        let (x0, x1) = range(xs), (y0, y1) = range(ys)
+        let left = 70.0, top = p.title == nil ? 20.0 : 48.0
+        let w = Double(p.width), h = Double(p.height)
+        let legendWidth = colors.legend.isEmpty ? 20.0 : 190.0
+        func sx(_ x: Double) -> Double { left + (x - x0) / (x1 - x0) * w }
+        func sy(_ y: Double) -> Double { top + h - (y - y0) / (y1 - y0) * h }
+
+        let captionLines = p.caption ? caption(e.notes) : []
+        let totalW = left + w + legendWidth
+        let totalH = top + h + 56 + Double(captionLines.count) * 16 + 8
+        var s = """
+            <svg xmlns="http://www.w3.org/2000/svg" width="\(num(totalW))" height="\(num(totalH))" viewBox="0 0 \(num(totalW)) \(num(totalH))" font-family="Helvetica, Arial, sans-serif">
+            <rect width="100%" height="100%" fill="white"/>
+
+            """
+        if let t = p.title {
+            s += "<text x=\"\(num(left + w / 2))\" y=\"30\" text-anchor=\"middle\" font-size=\"18\" font-weight=\"bold\">\(esc(t))</text>\n"
+        }
+        // Frame, ticks and grid.
+        s += "<g class=\"axes\" font-size=\"11\" fill=\"#444\">\n"
+        s += "<rect x=\"\(num(left))\" y=\"\(num(top))\" width=\"\(num(w))\" height=\"\(num(h))\" fill=\"none\" stroke=\"#888\"/>\n"
+        for t in PlotLayout.ticks(x0, x1) {
+            let x = sx(t)
+            s += "<line x1=\"\(num(x))\" y1=\"\(num(top + h))\" x2=\"\(num(x))\" y2=\"\(num(top + h + 5))\" stroke=\"#888\"/>"
+            s += "<text x=\"\(num(x))\" y=\"\(num(top + h + 18))\" text-anchor=\"middle\">\(esc(Notes.Value.number(t).description))</text>\n"
+        }
+        for t in PlotLayout.ticks(y0, y1) {
+            let y = sy(t)
+            s += "<line x1=\"\(num(left - 5))\" y1=\"\(num(y))\" x2=\"\(num(left))\" y2=\"\(num(y))\" stroke=\"#888\"/>"
+            s += "<text x=\"\(num(left - 8))\" y=\"\(num(y + 4))\" text-anchor=\"end\">\(esc(Notes.Value.number(t).description))</text>\n"
+        }
+        s += "</g>\n"
+        s += "<text class=\"x-title\" x=\"\(num(left + w / 2))\" y=\"\(num(top + h + 40))\" text-anchor=\"middle\" font-size=\"14\">\(esc(e.axisTitle(cx)))</text>\n"
+        s += "<text class=\"y-title\" transform=\"translate(18 \(num(top + h / 2))) rotate(-90)\" text-anchor=\"middle\" font-size=\"14\">\(esc(e.axisTitle(cy)))</text>\n"
+        // Points, grouped by colour.
+        s += "<g class=\"points\" stroke=\"white\" stroke-width=\"0.4\">\n"
+        for i in 0..<e.count {
+            s += "<circle cx=\"\(num(sx(xs[i])))\" cy=\"\(num(sy(ys[i])))\" r=\"\(num(p.pointSize))\" fill=\"\(colors.colors[i])\"><title>\(esc(e.label(i)))</title></circle>\n"
+        }
+        s += "</g>\n"
+        if !labelled.isEmpty {
+            s += "<g class=\"labels\" font-size=\"11\" fill=\"#222\" stroke=\"white\" stroke-width=\"3\" paint-order=\"stroke\" stroke-linejoin=\"round\">\n"
+            for i in labelled.sorted() {
+                s += "<text x=\"\(num(sx(xs[i]) + p.pointSize + 2))\" y=\"\(num(sy(ys[i]) - p.pointSize - 1))\">\(esc(e.label(i)))</text>\n"
+            }
+            s += "</g>\n"
+        }
+        // Legend.
+        if !colors.legend.isEmpty {
+            let lx = left + w + 16
+            s += "<g class=\"legend\" font-size=\"12\">\n"
+            s += "<text x=\"\(num(lx))\" y=\"\(num(top + 12))\" font-weight=\"bold\">\(esc(p.colorBy ?? ""))</text>\n"
+            if colors.isGradient {
+                s += "<defs><linearGradient id=\"viridis\" x1=\"0\" y1=\"1\" x2=\"0\" y2=\"0\">"
+                for (k, stop) in PointColors.viridis.enumerated() {
+                    s += "<stop offset=\"\(num(Double(k) / 4))\" stop-color=\"rgb(\(Int(stop.0)),\(Int(stop.1)),\(Int(stop.2)))\"/>"
+                }
+                s += "</linearGradient></defs>\n"
+                s += "<rect x=\"\(num(lx))\" y=\"\(num(top + 24))\" width=\"16\" height=\"160\" fill=\"url(#viridis)\"/>\n"
+                for (k, entry) in colors.legend.enumerated() {
+                    s += "<text x=\"\(num(lx + 22))\" y=\"\(num(top + 24 + 160 - Double(k) * 40 + 4))\">\(esc(entry.name))</text>\n"
+                }
+            } else {
+                for (k, entry) in colors.legend.enumerated() {
+                    let y = top + 30 + Double(k) * 18
+                    s += "<circle cx=\"\(num(lx + 6))\" cy=\"\(num(y - 4))\" r=\"5\" fill=\"\(entry.color)\"/>"
+                    s += "<text x=\"\(num(lx + 16))\" y=\"\(num(y))\">\(esc(entry.name))</text>\n"
+                }
+            }
+            s += "</g>\n"
+        }
+        if !captionLines.isEmpty {
+            s += "<g class=\"caption\" font-size=\"12\" fill=\"#333\">\n"
+            for (k, line) in captionLines.enumerated() {
+                s += "<text x=\"\(num(left))\" y=\"\(num(top + h + 64 + Double(k) * 16))\">\(esc(line))</text>\n"
+            }
+            s += "</g>\n"
+        }
+        s += "</svg>\n"
+        return s
+    }
+
+    /// The notes as caption lines: the quality figures first, then the rest, wrapped.
+    static func caption(_ notes: Notes) -> [String] {
+        let quality = ["trustworthiness@10", "knn-recall@10", "quality-sample"]
+        var first: [String] = []
+        for k in quality { if let v = notes[k] { first.append("\(k) = \(v)") } }
+        var rest: [String] = []
+        for entry in notes.entries where !quality.contains(entry.key) {
+            var v = entry.value.description
+            if v.count > 60 { v = String(v.prefix(57)) + "…" }
+            rest.append("\(entry.key) = \(v.replacingOccurrences(of: "\n", with: "; "))")
+        }
+        var lines: [String] = []
+        if !first.isEmpty { lines.append("Quality: " + first.joined(separator: ", ")) }
+        var line = ""
+        for item in rest {
+            if !line.isEmpty && line.count + item.count > 100 { lines.append(line); line = "" }
+            line += (line.isEmpty ? "" : "; ") + item
+        }
+        if !line.isEmpty { lines.append(line) }
+        return lines
+    }
+}
+
+extension String {
+    func trimmedZeros() -> String {
+        guard contains(".") else { return self }
+        var s = self
+        while s.hasSuffix("0") { s.removeLast() }
+        if s.hasSuffix(".") { s.removeLast() }
+        return s == "-0" ? "0" : s
+    }
+}

@@ -1,0 +1,221 @@
+import Foundation
+import OrreryCore
+
+/// `reducer.tsne`: exact-input, seeded t-SNE in 2-D or 3-D — the Projector's t-SNE without its caps
+/// (no 10,000-point sample, runs a fixed number of iterations, same seed → same layout).
+public enum TSNEReducer: Reducer {
+    public enum MetricChoice: String, ParameterEnum {
+        case cosine, euclidean
+    }
+
+    public enum InitChoice: String, ParameterEnum {
+        case pca, random
+    }
+
+    public enum MethodChoice: String, ParameterEnum {
+        case auto, exact
+        case barnesHut = "barnes-hut"
+    }
+
+    /// `auto` or a number.
+    public enum LearningRate: Codable, Sendable, Equatable {
+        case auto
+        case fixed(Double)
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.singleValueContainer()
+            if let x = try? c.decode(Double.self) {
+                self = .fixed(x)
+                return
+            }
+            guard let s = try? c.decode(String.self), s == "auto" else {
+                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
+                                                        debugDescription: "expected 'auto' or a number"))
+            }
+            self = .auto
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.singleValueContainer()
+            switch self {
+            case .auto: try c.encode("auto")
+            case .fixed(let x): try c.encode(x)
+            }
+        }
+    }
+
+    public struct Parameters: Codable, Sendable, Equatable, ValidatingParameters {
+        public var dims: Int = 2
+        public var perplexity: Double = 30
+        public var learningRate: LearningRate = .auto
+        public var iterations: Int = 1000
+        public var earlyExaggeration: Double = 12
+        public var exaggerationIterations: Int = 250
+        public var metric: MetricChoice = .cosine
+        public var initialization: InitChoice = .pca
+        public var method: MethodChoice = .auto
+        public var theta: Double = 0.5
+        public var seed: UInt64? = nil
+
+        enum CodingKeys: String, CodingKey {
+            case dims, perplexity, iterations, metric, method, theta, seed
+            case learningRate = "learning-rate"
+            case earlyExaggeration = "early-exaggeration"
+            case exaggerationIterations = "exaggeration-iterations"
+            case initialization = "init"
+        }
+
+        public init(dims: Int = 2, perplexity: Double = 30, learningRate: LearningRate = .auto, iterations: Int = 1000,
+                    earlyExaggeration: Double = 12, exaggerationIterations: Int = 250, metric: MetricChoice = .cosine,
+                    initialization: InitChoice = .pca, method: MethodChoice = .auto, theta: Double = 0.5,
+                    seed: UInt64? = nil) {
+            self.dims = dims
+            self.perplexity = perplexity
+            self.learningRate = learningRate
+            self.iterations = iterations
+            self.earlyExaggeration = earlyExaggeration
+            self.exaggerationIterations = exaggerationIterations
+            self.metric = metric
+            self.initialization = initialization
+            self.method = method
+            self.theta = theta
+            self.seed = seed
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            dims = try c(.dims, default: dims)
+            perplexity = try c(.perplexity, default: perplexity)
+            learningRate = try c(.learningRate, default: learningRate)
+            iterations = try c(.iterations, default: iterations)
+            earlyExaggeration = try c(.earlyExaggeration, default: earlyExaggeration)
+            exaggerationIterations = try c(.exaggerationIterations, default: exaggerationIterations)
+            metric = try c(.metric, default: metric)
+            initialization = try c(.initialization, default: initialization)
+            method = try c(.method, default: method)
+            theta = try c(.theta, default: theta)
+            seed = try c(.seed)
+        }
+
+        public func validate() throws(ParameterError) {
+            guard dims == 2 || dims == 3 else { throw ParameterError("dims", "must be 2 or 3, got \(dims)") }
+            guard perplexity > 0, perplexity.isFinite else {
+                throw ParameterError("perplexity", "must be a positive number, got \(perplexity)")
+            }
+            if case .fixed(let rate) = learningRate, !(rate > 0 && rate.isFinite) {
+                throw ParameterError("learning-rate", "must be 'auto' or a positive number, got \(rate)")
+            }
+            guard iterations >= 1 else { throw ParameterError("iterations", "must be at least 1, got \(iterations)") }
+            guard earlyExaggeration > 0, earlyExaggeration.isFinite else {
+                throw ParameterError("early-exaggeration", "must be a positive number, got \(earlyExaggeration)")
+            }
+            guard exaggerationIterations >= 0 else {
+                throw ParameterError("exaggeration-iterations", "must be 0 or more, got \(exaggerationIterations)")
+            }
+            guard theta >= 0, theta <= 2 else { throw ParameterError("theta", "must be in [0, 2], got \(theta)") }
+        }
+
+        /// The core configuration for these parameters and `seed`.
+        public func configuration(seed: UInt64) -> TSNE.Configuration {
+            let rate: Double? = if case .fixed(let x) = learningRate { x } else { nil }
+            let method: TSNE.Method? = switch self.method {
+            case .auto: nil
+            case .exact: .exact
+            case .barnesHut: .barnesHut
+            }
+            return TSNE.Configuration(dims: dims, perplexity: perplexity, learningRate: rate, iterations: iterations,
+                                      earlyExaggeration: earlyExaggeration,
+                                      exaggerationIterations: exaggerationIterations,
+                                      measure: metric == .cosine ? .cosine : .euclidean,
+                                      initialization: initialization == .pca ? .pca : .random,
+                                      method: method, theta: theta, seed: seed)
+        }
+    }
+
+    public static let descriptor = PluginDescriptor(
+        id: "reducer.tsne", kind: .reducer, version: "1.0.0",
+        summary: "t-SNE in 2-D or 3-D: exact input neighbours, Barnes-Hut or exact gradient, seeded.",
+        inputs: [.embedding],
+        parameters: [
+            ParameterDescriptor("dims", "integer", default: "2", "output dimensions: 2 or 3"),
+            ParameterDescriptor("perplexity", "number", default: "30",
+                                "effective number of neighbours; 3·perplexity must be below the number of points"),
+            ParameterDescriptor("learning-rate", "number or 'auto'", default: "auto",
+                                "step size; auto = max(n / early-exaggeration / 4, 50)"),
+            ParameterDescriptor("iterations", "integer", default: "1000", "gradient-descent iterations"),
+            ParameterDescriptor("early-exaggeration", "number", default: "12", "P is multiplied by this at first"),
+            ParameterDescriptor("exaggeration-iterations", "integer", default: "250",
+                                "iterations with early exaggeration and momentum 0.5 (then 0.8)"),
+            ParameterDescriptor("metric", "cosine | euclidean", default: "cosine",
+                                "input distance (the Projector uses cosine)"),
+            ParameterDescriptor("init", "pca | random", default: "pca",
+                                "starting layout: first principal components scaled to std 1e-4, or seeded Gaussian"),
+            ParameterDescriptor("method", "auto | exact | barnes-hut", default: "auto",
+                                "repulsion: all pairs (O(n²) per iteration) or Barnes-Hut; auto = exact up to 1000 points"),
+            ParameterDescriptor("theta", "number", default: "0.5", "Barnes-Hut angle (smaller is more exact)"),
+            ParameterDescriptor("seed", "integer", default: "the step's seed", "seed for the random initialisation"),
+        ],
+        usesSeed: true,
+        example: """
+            orrery: 1
+            name: tsne-example
+            seed: 7
+            steps:
+              glove:
+                uses: loader.npy
+                with: { path: data/glove.6B.50d.top50k.npy, metadata: data/glove.6B.50d.top50k.words.tsv }
+              first:
+                uses: selector.head
+                from: glove
+                with: { count: 200 }
+              layout:
+                uses: reducer.tsne
+                from: first
+                with: { perplexity: 15, iterations: 300, exaggeration-iterations: 100 }
+            """)
+
+    /// - Complexity: O(n²·d) for the exact input neighbours, then per iteration O(n·k + n log n)
+    ///   (Barnes-Hut) or O(n·k + n²) (exact); O(n·k) memory, k = 3·perplexity.
+    public static func reduce(_ input: Embedding, _ p: Parameters, context: StepContext) async throws -> Embedding {
+        guard input.count > 0 else { throw OrreryError.emptyDataset("reducer.tsne needs at least one point") }
+        let seed = p.seed ?? context.seed
+        let configuration = p.configuration(seed: seed)
+        let result: TSNE.Result
+        do {
+            result = try TSNE.run(input.vectors, configuration) { iteration, kl in
+                try context.checkCancellation()
+                if let kl { context.progress(iteration, of: p.iterations, "KL \(Notes.Value.number(kl))") }
+            }
+        } catch let failure as TSNE.Failure {
+            switch failure {
+            case .invalidDims(let d): throw OrreryError.invalidParameter("dims", reason: "must be 2 or 3, got \(d)")
+            case .perplexityTooLarge(let perplexity, let n):
+                throw OrreryError.invalidParameter(
+                    "perplexity", reason: "3 × perplexity (\(Notes.Value.number(3 * perplexity))) must be below the "
+                        + "number of points (\(n)); use a perplexity below \(Notes.Value.number(Double(n) / 3))")
+            case .layoutShape(let r, let c):
+                throw OrreryError.shapeMismatch("initial layout is \(r) × \(c)")
+            case .nonFinite(let r, let c):
+                throw OrreryError.shapeMismatch("input row \(r), column \(c) is NaN or infinite; t-SNE needs finite values")
+            }
+        }
+        var notes = Notes()
+        notes.set("reducer", descriptor.id)
+        notes.set("perplexity", p.perplexity)
+        notes.set("iterations", Double(p.iterations))
+        notes.set("learning-rate", result.learningRate)
+        notes.set("kl-divergence", result.klDivergence)
+        notes.set("kl-divergence-method", result.method == .exact ? "exact" : "barnes-hut estimate of Z")
+        notes.set("method", result.method.rawValue)
+        if result.method == .barnesHut { notes.set("theta", p.theta) }
+        notes.set("metric", p.metric.rawValue)
+        notes.set("init", p.initialization.rawValue)
+        notes.set("early-exaggeration", p.earlyExaggeration)
+        notes.set("exaggeration-iterations", Double(p.exaggerationIterations))
+        notes.set("seed", Double(seed))
+        ProjectionQuality.annotate(&notes, original: input.vectors, layout: result.layout, k: 10, seed: seed,
+                                   metric: configuration.measure)
+        let axes = (0..<p.dims).map { "tsne-\($0)" }
+        return input.projected(to: result.layout, axes: axes, notes: notes)
+    }
+}
