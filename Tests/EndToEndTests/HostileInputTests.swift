@@ -173,6 +173,7 @@ import Testing
         .init("glove: binary garbage", ["v.txt": (0..<300).map { UInt8(($0 * 91 + 7) % 256) }], glove, "v.txt:1:1: the word is not UTF-8 text (bytes 07 62 bd 18 73 ce 29 84 df 3a 95 f0 4b a6 01 5c)"),
         .init("glove: header lies about N", ["v.txt": text("5 2\na 1 2\nb 3 4\n")], glove, "v.txt:1: the header says 5 rows but the file has 2"),
         .init("glove: header lies about D", ["v.txt": text("2 3\na 1 2\nb 3 4\n")], glove, "v.txt:2: line 2 has 2 values, expected 3 (the header on line 1 says 3)"),
+        .init("glove: header with a huge dimension (fuzzer find)", ["v.txt": text("4 33131522185 \r\n")], glove, "v.txt:1: the header says 4 rows but the file has 0"),
         .init("glove: zero dimensions", ["v.txt": text("a\nb\n")], glove, "v.txt:1: line 1 has a word but no values"),
         .init("glove: non-UTF-8 word", ["v.txt": text("a 1 2\n") + [0xFF, 0xFE] + text(" 3 4\n")], glove, "v.txt:2:1: the word is not UTF-8 text (bytes ff fe)"),
         .init("glove: CRLF line ends", ["v.txt": text("a 1 2\r\nb 3 4\r\n")], glove, "ok: 2 × 2, labels a|b"),

@@ -281,10 +281,18 @@ private struct Parser {
         // Count lines once (memchr is fast): an upper bound on rows, for the capacity and progress.
         var lineCount = 0
         var p = 0
+        var counted = 0
         while p < count, let nl = memchr(base + p, 0x0A, count - p) {
             lineCount += 1
             p = UnsafeRawPointer(nl) - UnsafeRawPointer(base) + 1
+            // This pass touches the whole file: give the pages back as it goes (they stay in the
+            // page cache, so the parsing pass maps them again cheaply).
+            if releasingPages && p - counted >= 1 << 26 {
+                MappedFile.release(UnsafeRawPointer(base), from: counted, to: p)
+                counted = p
+            }
         }
+        if releasingPages { MappedFile.release(UnsafeRawPointer(base), from: counted, to: count) }
         if p < count { lineCount += 1 }
         var estimate = min(lineCount, limit)
         var rows = 0
@@ -310,7 +318,11 @@ private struct Parser {
                     header = h
                     width = h.columns
                     estimate = min(estimate, h.rows)
-                    storage.reserveCapacity(min(h.rows, lineCount, limit) * h.columns)
+                    // A header can lie: never reserve more values than the file has bytes for (each
+                    // value takes at least two), and never overflow computing it (found by fuzzing:
+                    // "4 33131522185" reserved 132 GB).
+                    let wanted = min(h.rows, lineCount, limit).multipliedReportingOverflow(by: h.columns)
+                    storage.reserveCapacity(min(wanted.overflow ? Int.max : wanted.partialValue, count / 2))
                     continue
                 }
             }
@@ -349,7 +361,8 @@ private struct Parser {
                     throw error(format.leadingWord ? "line \(line) has a word but no values" : "line \(line) has no values")
                 }
                 width = n
-                storage.reserveCapacity(estimate * n)
+                let wanted = estimate.multipliedReportingOverflow(by: n)
+                storage.reserveCapacity(wanted.overflow ? count / 2 : min(wanted.partialValue, count / 2))
             }
             lines.append(line)
             rows += 1
