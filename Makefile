@@ -10,8 +10,7 @@ demo: setup
 
 # Release mode: the suite runs real studies (t-SNE, all-points kNN) that debug builds make slow.
 test: setup
-	swift build -c release --build-tests
-	swift test -c release --skip-build
+	swift test -c release
 
 # The hostile-input catalogue, short fuzzing runs, and the engine/core tests under ASan and TSan.
 # Not part of `make test` (it rebuilds everything three times); run it before a release.

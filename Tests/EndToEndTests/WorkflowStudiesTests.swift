@@ -13,6 +13,8 @@ import Testing
         "glove-pca.yaml": checkGlovePCA,
         "iris-projector.yaml": checkIrisProjector,
         "digits-atlas.yaml": checkDigitsAtlas,
+        "digits-tsne.yaml": checkDigitsTSNE,
+        "politics-isolate-tsne.yaml": checkPoliticsIsolateTSNE,
     ]
 
     static var workflowFiles: [String] {
@@ -129,5 +131,37 @@ import Testing
         for file in ["digits-tsne.svg", "digits-tsne.html", "digits-sprite.png"] {
             #expect(FileManager.default.fileExists(atPath: r.output.appendingPathComponent(file).path))
         }
+    }
+
+    /// The fraction of points whose nearest layout neighbour (Euclidean) has the same label.
+    static func nearestLabelAgreement(_ e: Embedding) throws -> Double {
+        var p = MetricParameters()
+        p.k = 1
+        let n = try MetricStep.run(.euclidean, p, on: e, context: .testing())
+        let same = (0..<e.count).filter { e.label($0) == e.label(n.list($0)[0].row) }.count
+        return Double(same) / Double(e.count)
+    }
+
+    static func checkDigitsTSNE(_ r: Harness.Result) async throws {
+        let e = try r.embedding("tsne")
+        #expect(e.count == 1797 && e.axes == ["tsne-0", "tsne-1"])
+        #expect((e.notes.number("trustworthiness@10") ?? 0) >= 0.98)
+        #expect(try nearestLabelAgreement(e) >= 0.9)
+        let kl = try #require(e.notes.number("kl-divergence"))
+        #expect(kl > 0 && kl < 2)
+        let lines = try r.text("digits-tsne.tsv").split(separator: "\n")
+        #expect(lines.count == 1798 && lines.first == "label\ttsne-0\ttsne-1")
+    }
+
+    static func checkPoliticsIsolateTSNE(_ r: Harness.Result) async throws {
+        let pca = try r.embedding("pca"), tsne = try r.embedding("tsne")
+        #expect(pca.count == 101 && pca.axes == ["pca-0", "pca-1", "pca-2"])
+        #expect(tsne.count == 101 && tsne.axes == ["tsne-0", "tsne-1", "tsne-2"])
+        // Both are projections of the isolated subset: same points, rows into the 50k root.
+        #expect(pca.rows == tsne.rows && pca.root.count == 50_000)
+        #expect(tsne.label(0) == "politics")
+        #expect((tsne.notes.number("trustworthiness@10") ?? 0) > 0.85)
+        #expect((pca.notes.number("explained-variance-total") ?? 0) > 0.1)
+        #expect(try r.text("politics-isolate-tsne.tsv").split(separator: "\n").count == 102)
     }
 }
