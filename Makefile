@@ -1,5 +1,5 @@
 # Orrery — the two commands: `make demo` (set up and run the flagship study) and `make test`.
-.PHONY: setup demo test docs bench clean
+.PHONY: setup demo test docs bench clean hardening
 
 setup:
 	@bash scripts/setup
@@ -12,6 +12,16 @@ demo: setup
 test: setup
 	swift test -c release
 
+# The hostile-input catalogue, short fuzzing runs, and the engine/core tests under ASan and TSan.
+# Not part of `make test` (it rebuilds everything three times); run it before a release.
+HARDENING_TESTS = HostileInputTests|StepCacheTests|CacheRunTests|EngineCLITests|WorkflowValidatorTests|AtomicFileTests
+hardening: setup
+	swift build --build-tests
+	swift test --skip-build --filter 'HostileInputTests'
+	bash fuzz/run 30
+	swift test --sanitize=address --build-path .build-asan --filter '$(HARDENING_TESTS)'
+	swift test --sanitize=thread --build-path .build-tsan --filter '$(HARDENING_TESTS)'
+
 docs:
 	bash scripts/update-readme-plugins
 
@@ -19,4 +29,4 @@ bench: setup
 	bash bench/run
 
 clean:
-	rm -rf .build out .orrery
+	rm -rf .build .build-asan .build-tsan fuzz/.build fuzz-out out .orrery

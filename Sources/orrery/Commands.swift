@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import OrreryCore
 import OrreryPlugins
 
@@ -60,5 +61,26 @@ struct Plugins: ParsableCommand {
             throw Exit.invalid
         }
         print(PluginReference.text(entry.descriptor), terminator: "")
+    }
+}
+
+struct Cache: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Manage the step cache.", subcommands: [Clean.self])
+
+    struct Clean: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Delete every cached step result.")
+
+        @Option(help: ArgumentHelp("The cache folder (default: .orrery/cache in the current folder).", valueName: "dir"))
+        var cache: String?
+
+        func run() throws {
+            let store = StepCache(directory: cache.map { URL(fileURLWithPath: $0) } ?? StepCache.defaultDirectory)
+            do { try store.clean() } catch {
+                printError("error: \(error)")
+                throw Exit.stepFailed
+            }
+            print("orrery: removed \(store.directory.path)")
+        }
     }
 }

@@ -10,11 +10,11 @@ struct Orrery: AsyncParsableCommand {
         commandName: "orrery",
         abstract: "A workbench for studying embeddings, driven by YAML workflows.",
         discussion: "Exit codes: 0 success, 1 a step failed, 2 invalid workflow or arguments, 130 interrupted.",
-        subcommands: [Run.self, Validate.self, Graph.self, Plugins.self])
+        subcommands: [Run.self, Validate.self, Graph.self, Plugins.self, Cache.self])
 
     static func main() async {
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(normalise(Array(CommandLine.arguments.dropFirst())))
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
@@ -29,6 +29,22 @@ struct Orrery: AsyncParsableCommand {
             exit(withError: error)
         }
     }
+}
+
+/// `--force` takes an optional step: a bare `--force` (last, or followed by an option or by a
+/// file that exists, i.e. the workflow) becomes `--force=*`, "every step".
+func normalise(_ arguments: [String]) -> [String] {
+    var out: [String] = []
+    for (i, a) in arguments.enumerated() {
+        guard a == "--force" else { out.append(a); continue }
+        let next = i + 1 < arguments.count ? arguments[i + 1] : nil
+        if let next, !next.hasPrefix("-"), !FileManager.default.fileExists(atPath: next) {
+            out.append(a)
+        } else {
+            out.append("--force=" + Run.forceAll)
+        }
+    }
+    return out
 }
 
 /// Exit codes Orrery promises.

@@ -18,17 +18,101 @@ struct Run: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "Output folder (default: out/<workflow name>).")
     var output: String?
 
-    @Flag(help: "Recompute every step (there is no cache yet, so this changes nothing for now).")
-    var force = false
+    @Option(name: .customLong("force"),
+            help: ArgumentHelp("Recompute STEP and every step that depends on it, ignoring the cache (repeatable); "
+                               + "a bare --force recomputes every step.", valueName: "step"))
+    var force: [String] = []
+
+    @Option(help: ArgumentHelp("The step cache folder (default: .orrery/cache in the current folder).",
+                               valueName: "dir"))
+    var cache: String?
+
+    @Flag(help: "List what would run and why, and what is cached; run nothing.")
+    var dryRun = false
+
+    @Flag(help: "Re-run every step (ignoring the cache) into a scratch folder and check that the outputs reproduce the hashes recorded in the output folder's orrery.lock; exit 1 listing the differences otherwise.")
+    var check = false
+
+    /// The token a bare `--force` becomes (see `Orrery.normalise`).
+    static let forceAll = "*"
 
     func run() async throws {
         let plan = try loadPlan(file, overrides: overrides)
         let outputDirectory = URL(fileURLWithPath: output ?? "out/\(plan.workflow.name)")
-        let printer = ProgressPrinter(plan: plan)
-        let runner = Runner(registry: .builtIn)
-        let options = Runner.Options(outputDirectory: outputDirectory, events: printer.handle)
+        let stepCache = StepCache(directory: cache.map { URL(fileURLWithPath: $0) } ?? StepCache.defaultDirectory)
+        var forced: Set<String> = []
+        for id in force {
+            if id == Self.forceAll {
+                forced.formUnion(plan.steps.map(\.id))
+            } else if plan.step(id) != nil {
+                forced.insert(id)
+            } else {
+                printError("error: --force: no step '\(id)' in \(file)"
+                           + (Suggestion.closest(to: id, in: plan.steps.map(\.id)).map { "; did you mean '\($0)'?" } ?? ""))
+                throw Exit.invalid
+            }
+        }
+        forced = plan.withDependants(forced)
+        if dryRun {
+            let forecast = RunForecast.make(plan, cache: stepCache, force: forced, outputDirectory: outputDirectory,
+                                            previous: RunRecord.read(from: outputDirectory))
+            print("orrery: dry run of \(plan.workflow.name) → \(outputDirectory.path)")
+            print(forecast.text)
+            return
+        }
+        if check {
+            try await runCheck(plan, outputDirectory: outputDirectory)
+            return
+        }
         print("orrery: running \(plan.workflow.name) (\(plan.steps.count) steps, seed \(plan.workflow.seed)) → \(outputDirectory.path)")
-        let task = Task { try await runner.run(plan, options: options) }
+        let outcome = try await execute(plan, options: Runner.Options(
+            outputDirectory: outputDirectory, cache: stepCache, force: forced))
+        let record = try runRecord(plan, outcome)
+        do { try record.write(to: outputDirectory) } catch {
+            printError("warning: could not write \(RunRecord.fileName): \(error)")
+        }
+        let total = outcome.summaries.reduce(0) { $0 + $1.seconds }
+        let cached = outcome.records.filter(\.cached).count
+        print("orrery: done in \(RunEventText.seconds(total)) of step time"
+              + (cached > 0 ? " (\(cached) of \(outcome.records.count) steps cached)" : "")
+              + "; outputs in \(outputDirectory.path)")
+    }
+
+    /// `--check`: re-run into a scratch folder without the cache, compare with the record.
+    private func runCheck(_ plan: WorkflowPlan, outputDirectory: URL) async throws {
+        guard let recorded = RunRecord.read(from: outputDirectory) else {
+            printError("error: no readable \(RunRecord.fileName) in \(outputDirectory.path); run the workflow first")
+            throw Exit.invalid
+        }
+        let scratch = FileManager.default.temporaryDirectory
+            .appendingPathComponent("orrery-check-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        print("orrery: checking \(plan.workflow.name) against \(outputDirectory.path)/\(RunRecord.fileName)")
+        let outcome = try await execute(plan, options: Runner.Options(outputDirectory: scratch))
+        let differences = recorded.differences(from: try runRecord(plan, outcome))
+        if differences.isEmpty {
+            print("orrery: check passed: all \(recorded.steps.count) steps reproduce their recorded outputs")
+        } else {
+            print("orrery: check failed: \(differences.count) difference(s)")
+            for d in differences { print("  " + d) }
+            throw Exit.stepFailed
+        }
+    }
+
+    private func runRecord(_ plan: WorkflowPlan, _ outcome: Runner.Outcome) throws -> RunRecord {
+        let hash = (try? ContentHash.ofFile(URL(fileURLWithPath: file))) ?? ""
+        return RunRecord(orrery: OrreryVersion.current,
+                         workflow: .init(name: plan.workflow.name, path: file, sha256: hash),
+                         steps: outcome.records)
+    }
+
+    /// Runs with progress printing; Ctrl-C or SIGTERM cancels the run (exit 130).
+    private func execute(_ plan: WorkflowPlan, options: Runner.Options) async throws -> Runner.Outcome {
+        let printer = ProgressPrinter(plan: plan)
+        var options = options
+        options.events = printer.handle
+        let runner = Runner(registry: .builtIn)
+        let task = Task { [options] in try await runner.run(plan, options: options) }
         let signals = [SIGINT, SIGTERM].map { sig -> any DispatchSourceSignal in
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
@@ -40,19 +124,18 @@ struct Run: AsyncParsableCommand {
         do {
             let outcome = try await task.value
             printer.finish()
-            let total = outcome.summaries.reduce(0) { $0 + $1.seconds }
-            print("orrery: done in \(RunEventText.seconds(total)) of step time; outputs in \(outputDirectory.path)")
+            return outcome
         } catch let failure as StepFailure {
             printer.finish()
             printError(failure.description)
             throw Exit.stepFailed
         } catch let error as OrreryError where error == .cancelled {
             printer.finish()
-            printError("orrery: interrupted; every file written so far is whole")
+            printError("orrery: interrupted; every file written so far is whole, finished steps are cached")
             throw Exit.interrupted
         } catch is CancellationError {
             printer.finish()
-            printError("orrery: interrupted; every file written so far is whole")
+            printError("orrery: interrupted; every file written so far is whole, finished steps are cached")
             throw Exit.interrupted
         }
     }

@@ -50,6 +50,9 @@ public enum NPYLoader: Loader {
                                         reason: "row \(bad.row), column \(bad.column) is NaN or infinite")
         }
         guard vectors.rows > 0 else { throw OrreryError.emptyDataset("\(p.path) has no rows") }
+        guard vectors.columns > 0 else {
+            throw OrreryError.emptyDataset("\(p.path) has \(vectors.rows) rows of 0 dimensions")
+        }
         var metadata = MetadataTable(labels: (0..<vectors.rows).map(String.init), name: "index")
         if let m = p.metadata {
             metadata = try MetadataTSV.read(contentsOf: context.inputURL(m), path: m)

@@ -52,8 +52,9 @@ public enum ProjectorLoader: Loader {
     public static func load(_ p: Parameters, context: StepContext) async throws -> Embedding {
         let (configURL, config) = try readConfig(p.path, context: context)
         let folder = configURL.deletingLastPathComponent()
+        // Resolved through the context (as an absolute path) so the file is hashed into the step's cache key.
         func url(_ path: String) -> URL {
-            path.hasPrefix("/") ? URL(fileURLWithPath: path) : folder.appendingPathComponent(path).standardizedFileURL
+            context.inputURL(path.hasPrefix("/") ? path : folder.appendingPathComponent(path).standardizedFileURL.path)
         }
         guard !config.embeddings.isEmpty else { throw OrreryError.emptyDataset("\(p.path) names no embeddings") }
         let info: ProjectorConfig.EmbeddingInfo

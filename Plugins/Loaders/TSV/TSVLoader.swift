@@ -43,10 +43,10 @@ public enum TSVLoader: Loader {
                   metadata: data/digits_labels.tsv
             """)
 
-    /// - Complexity: O(file size); memory is the file's bytes plus the n × d floats.
+    /// - Complexity: O(file size); memory is the n × d floats plus a window of the file (parsed pages are released).
     public static func load(_ p: Parameters, context: StepContext) async throws -> Embedding {
-        let data = try DataFile.read(context.inputURL(p.path), path: p.path)
-        let table = try TextVectorParser.parse(data, path: p.path, format: .tensorTSV) {
+        let data = try MappedFile.read(context.inputURL(p.path), path: p.path)
+        let table = try TextVectorParser.parse(data, path: p.path, format: .tensorTSV, releasingPages: true) {
             (done: Int, total: Int) throws(OrreryError) in
             try context.checkCancellation()
             context.progress(done, of: total, "rows")

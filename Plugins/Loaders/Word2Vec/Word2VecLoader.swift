@@ -92,7 +92,9 @@ public enum Word2VecLoader: Loader {
         }
         let headerText = String(decoding: UnsafeRawBufferPointer(rebasing: raw[0..<pos]), as: UTF8.self)
         let fields = headerText.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })
-        guard fields.count == 2, let n = Int(fields[0]), let d = Int(fields[1]), n >= 0, d > 0 else {
+        // Bounds keep every size computed below from overflowing (2^40 rows, 2^28 dimensions).
+        guard fields.count == 2, let n = Int(fields[0]), let d = Int(fields[1]), n >= 0, d > 0,
+              n < 1 << 40, d < 1 << 28 else {
             throw .malformed(file: path, line: 1, column: nil,
                              reason: "bad header '\(headerText)': expected 'N D' (rows and dimensions, positive integers)")
         }
@@ -102,7 +104,9 @@ public enum Word2VecLoader: Loader {
         // Each row has at least 2 + 4·d bytes; a header asking for more than the file holds is a lie.
         let remaining = raw.count - pos
         guard remaining / (2 + 4 * d) >= rows else {
-            throw bad("truncated: the header says \(n) rows of \(d) float32 values (at least \(rows * (2 + 4 * d)) more bytes), but only \(remaining) bytes follow it")
+            let product = rows.multipliedReportingOverflow(by: 2 + 4 * d)
+            let needed = product.overflow ? "\(Int.max)" : "\(product.partialValue)"
+            throw bad("truncated: the header says \(n) rows of \(d) float32 values (at least \(needed) more bytes), but only \(remaining) bytes follow it")
         }
         var storage = [Float](repeating: 0, count: rows * d)
         var words: [String] = []

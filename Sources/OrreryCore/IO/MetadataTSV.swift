@@ -14,7 +14,9 @@ public enum MetadataTSV {
                              reason: "not UTF-8 text (bad byte at offset \(offset))")
         }
         var lines: [(Int, Substring)] = []
-        for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // "\r\n" is one Character in Swift: split on it too, or a CRLF file is one long line.
+        for (i, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+            .enumerated() {
             var line = raw
             if line.hasSuffix("\r") { line = line.dropLast() }
             if line.trimmingCharacters(in: .whitespaces).isEmpty { continue }

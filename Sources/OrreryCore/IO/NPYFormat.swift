@@ -59,6 +59,10 @@ public enum NPYFormat {
         guard data.count - bodyStart >= expected else {
             throw bad("truncated: shape (\(shapeText)) needs \(expected) bytes of data, the file has \(data.count - bodyStart)")
         }
+        // More data than the shape holds: the header lies about the shape (np.save never pads).
+        guard data.count - bodyStart == expected else {
+            throw bad("shape (\(shapeText)) needs \(expected) bytes of data, but the file has \(data.count - bodyStart)")
+        }
         var storage = [Float](repeating: 0, count: count)
         data.withUnsafeBytes { raw in
             let body = UnsafeRawBufferPointer(rebasing: raw[bodyStart..<(bodyStart + expected)])

@@ -72,7 +72,11 @@ public enum TextVectorParser {
     ///
     /// - Complexity: O(file size) time; memory is the file's bytes plus the n × d output floats
     ///   (plus the words).
+    ///
+    /// With `releasingPages` (only for `data` from `MappedFile.read`), the pages already parsed are
+    /// given back as parsing goes, so peak memory is the result plus a window of the file.
     public static func parse(_ data: Data, path: String, format: Format, limit: Int? = nil,
+                             releasingPages: Bool = false,
                              progress: (_ done: Int, _ total: Int) throws(OrreryError) -> Void = { _, _ in })
     throws(OrreryError) -> TextVectorTable {
         let result: Result<TextVectorTable, OrreryError> = data.withUnsafeBytes { raw in
@@ -81,6 +85,7 @@ public enum TextVectorParser {
             }
             var parser = Parser(base: start.assumingMemoryBound(to: UInt8.self), count: raw.count,
                                 path: path, format: format, limit: limit ?? Int.max)
+            parser.releasingPages = releasingPages
             defer { parser.buffer.deallocate() }
             do throws(OrreryError) {
                 return .success(try parser.run(progress))
@@ -108,6 +113,9 @@ private struct Parser {
     var width: Int?  // values per row
     var line = 0
     var lineStart = 0
+    /// Give back parsed pages of a file mapping (see `MappedFile.release`), up to `released`.
+    var releasingPages = false
+    var released = 0
 
     init(base: UnsafePointer<UInt8>, count: Int, path: String, format: TextVectorParser.Format, limit: Int) {
         self.base = base
@@ -273,10 +281,18 @@ private struct Parser {
         // Count lines once (memchr is fast): an upper bound on rows, for the capacity and progress.
         var lineCount = 0
         var p = 0
+        var counted = 0
         while p < count, let nl = memchr(base + p, 0x0A, count - p) {
             lineCount += 1
             p = UnsafeRawPointer(nl) - UnsafeRawPointer(base) + 1
+            // This pass touches the whole file: give the pages back as it goes (they stay in the
+            // page cache, so the parsing pass maps them again cheaply).
+            if releasingPages && p - counted >= 1 << 26 {
+                MappedFile.release(UnsafeRawPointer(base), from: counted, to: p)
+                counted = p
+            }
         }
+        if releasingPages { MappedFile.release(UnsafeRawPointer(base), from: counted, to: count) }
         if p < count { lineCount += 1 }
         var estimate = min(lineCount, limit)
         var rows = 0
@@ -302,7 +318,11 @@ private struct Parser {
                     header = h
                     width = h.columns
                     estimate = min(estimate, h.rows)
-                    storage.reserveCapacity(min(h.rows, lineCount, limit) * h.columns)
+                    // A header can lie: never reserve more values than the file has bytes for (each
+                    // value takes at least two), and never overflow computing it (found by fuzzing:
+                    // "4 33131522185" reserved 132 GB).
+                    let wanted = min(h.rows, lineCount, limit).multipliedReportingOverflow(by: h.columns)
+                    storage.reserveCapacity(min(wanted.overflow ? Int.max : wanted.partialValue, count / 2))
                     continue
                 }
             }
@@ -341,11 +361,18 @@ private struct Parser {
                     throw error(format.leadingWord ? "line \(line) has a word but no values" : "line \(line) has no values")
                 }
                 width = n
-                storage.reserveCapacity(estimate * n)
+                let wanted = estimate.multipliedReportingOverflow(by: n)
+                storage.reserveCapacity(wanted.overflow ? count / 2 : min(wanted.partialValue, count / 2))
             }
             lines.append(line)
             rows += 1
-            if rows % TextVectorParser.progressInterval == 0 { try progress(rows, max(estimate, rows)) }
+            if rows % TextVectorParser.progressInterval == 0 {
+                if releasingPages {
+                    MappedFile.release(UnsafeRawPointer(base), from: released, to: lineStart)
+                    released = lineStart
+                }
+                try progress(rows, max(estimate, rows))
+            }
         }
 
         if let h = header, rows < min(h.rows, limit) {

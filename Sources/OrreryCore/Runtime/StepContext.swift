@@ -12,15 +12,19 @@ public struct StepContext: Sendable {
     public let outputDirectory: URL
     public let registry: PluginRegistry
     private let events: RunEventHandler
+    /// Records every path resolved by `inputURL`: the runner hashes those files into the cache key.
+    let inputLog: InputFileLog?
 
     public init(stepID: String, seed: UInt64, inputDirectory: URL, outputDirectory: URL,
-                registry: PluginRegistry, events: @escaping RunEventHandler = { _ in }) {
+                registry: PluginRegistry, events: @escaping RunEventHandler = { _ in },
+                inputLog: InputFileLog? = nil) {
         self.stepID = stepID
         self.seed = seed
         self.inputDirectory = inputDirectory
         self.outputDirectory = outputDirectory
         self.registry = registry
         self.events = events
+        self.inputLog = inputLog
     }
 
     /// Reports `done` of `total` units of work.
@@ -36,10 +40,14 @@ public struct StepContext: Sendable {
         if Task.isCancelled { throw .cancelled }
     }
 
-    /// An input path: absolute as given, or relative to the workflow's folder.
+    /// An input path: absolute as given, or relative to the workflow's folder. Every file a step
+    /// reads must be resolved here: the path is recorded and the file's content becomes part of
+    /// the step's cache key.
     public func inputURL(_ path: String) -> URL {
-        path.hasPrefix("/") ? URL(fileURLWithPath: path)
+        let url = path.hasPrefix("/") ? URL(fileURLWithPath: path).standardizedFileURL
             : inputDirectory.appendingPathComponent(path).standardizedFileURL
+        inputLog?.record(url)
+        return url
     }
 
     /// An output path: absolute as given, or relative to the output folder.

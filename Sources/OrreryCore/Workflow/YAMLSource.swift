@@ -13,7 +13,8 @@ public struct YAMLSource: Sendable {
     public init(path: String, text: String) {
         self.path = path
         self.text = text
-        self.lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        // "\r\n" is one Character in Swift: split on it too, or a CRLF file is one long line.
+        self.lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
     }
 
     /// The source line at `location` (if it is in this file), without its line ending.
@@ -40,23 +41,46 @@ public struct YAMLSource: Sendable {
             throw diagnostic(.yamlSyntax(String(describing: error)), at: nil)
         }
         guard let node else { throw diagnostic(.emptyWorkflow, at: SourceLocation(file: path, line: 1, column: 1)) }
-        return convert(node)
+        var budget = Self.maximumNodes
+        return try convert(node, budget: &budget)
+    }
+
+    /// The most nodes a document may expand to. Aliases are copied where they are used, so ten
+    /// nested lists of ten aliases ("billion laughs") would otherwise expand to 10^10 nodes.
+    public static let maximumNodes = 100_000
+
+    /// The line and column of a byte offset into the text.
+    private func location(ofByte offset: Int) -> SourceLocation {
+        var line = 1, column = 1
+        for byte in text.utf8.prefix(max(0, offset)) {
+            if byte == 0x0A { (line, column) = (line + 1, 1) } else if byte & 0xC0 != 0x80 { column += 1 }
+        }
+        return SourceLocation(file: path, line: line, column: column)
     }
 
     private func location(_ mark: Mark?) -> SourceLocation {
         SourceLocation(file: path, line: mark?.line ?? 1, column: mark?.column ?? 1)
     }
 
-    private func convert(_ node: Node) -> ConfigNode {
+    private func convert(_ node: Node, budget: inout Int) throws(Diagnostic) -> ConfigNode {
+        budget -= 1
+        if budget < 0 {
+            throw diagnostic(.yamlSyntax("the document expands to more than \(Self.maximumNodes) nodes (aliases of aliases?)"),
+                             at: location(node.mark))
+        }
         switch node {
         case .scalar(let s):
             return .scalar(s.string, plain: s.style == .plain || s.style == .any, location(s.mark))
         case .sequence(let seq):
-            return .sequence(seq.map(convert), location(seq.mark))
+            var items: [ConfigNode] = []
+            for item in seq { items.append(try convert(item, budget: &budget)) }
+            return .sequence(items, location(seq.mark))
         case .mapping(let map):
-            let entries = map.map { pair -> ConfigEntry in
+            var entries: [ConfigEntry] = []
+            for pair in map {
                 let key = pair.key.scalar?.string ?? String(describing: pair.key)
-                return ConfigEntry(key: key, keyLocation: location(pair.key.mark), value: convert(pair.value))
+                entries.append(ConfigEntry(key: key, keyLocation: location(pair.key.mark),
+                                           value: try convert(pair.value, budget: &budget)))
             }
             return .mapping(entries, location(map.mark))
         case .alias(let alias):
@@ -77,7 +101,7 @@ public struct YAMLSource: Sendable {
                                           + " in one mapping"), at: location(context.mark))
         case .reader(let problem, let offset, _, _):
             return diagnostic(.yamlSyntax("cannot read the text: \(problem)" + (offset.map { " at byte \($0)" } ?? "")),
-                              at: nil)
+                              at: offset.map(location(ofByte:)) ?? SourceLocation(file: path, line: 1, column: 1))
         default:
             return diagnostic(.yamlSyntax(String(describing: error)), at: nil)
         }

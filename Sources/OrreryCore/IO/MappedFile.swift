@@ -1,0 +1,45 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+
+/// A data file mapped read-only into memory, so a parser that reads it once, front to back, can
+/// give back the pages it has passed (`release`): loading a 1 GB text file then costs the parsed
+/// result plus a window of the file, not the whole file.
+public enum MappedFile {
+    /// The bytes of `url`, mapped (unmapped when the `Data` is released); `path` names it in errors.
+    public static func read(_ url: URL, path: String) throws(OrreryError) -> Data {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+            throw .fileNotFound(path)
+        }
+        if isDirectory.boolValue { throw .unreadable(path, reason: "it is a folder") }
+        let fd = open(url.path, O_RDONLY)
+        guard fd >= 0 else { throw .unreadable(path, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw .unreadable(path, reason: String(cString: strerror(errno))) }
+        let size = Int(info.st_size)
+        guard size > 0 else { return Data() }
+        guard let base = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), base != MAP_FAILED else {
+            // Not mappable (a pipe, a special file system): read it whole instead.
+            return try DataFile.read(url, path: path)
+        }
+        return Data(bytesNoCopy: base, count: size, deallocator: .custom { pointer, count in
+            _ = munmap(pointer, count)
+        })
+    }
+
+    /// Gives back the whole pages of `[from, to)` of a mapping made by `read`; they are read from
+    /// the file again if touched later, so this never changes what the bytes are.
+    static func release(_ base: UnsafeRawPointer, from: Int, to: Int) {
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        guard page > 0 else { return }
+        let start = (Int(bitPattern: base) + from + page - 1) / page * page
+        let end = (Int(bitPattern: base) + to) / page * page
+        guard end > start, let p = UnsafeMutableRawPointer(bitPattern: start) else { return }
+        _ = madvise(p, end - start, Int32(MADV_DONTNEED))
+    }
+}

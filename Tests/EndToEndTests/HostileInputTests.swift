@@ -1,0 +1,218 @@
+import Foundation
+import OrreryCore
+import OrreryPlugins
+import OrreryTesting
+import Testing
+
+/// The hostile-input catalogue: broken workflows and broken data files, each with the exact
+/// message a person sees. None may crash or hang; every data file is generated here.
+@Suite struct HostileInputTests {
+    // MARK: Workflows
+
+    struct WorkflowCase: Sendable, CustomTestStringConvertible {
+        var name: String
+        var bytes: [UInt8]
+        var expected: String
+        var testDescription: String { name }
+
+        init(_ name: String, _ text: String, _ expected: String) {
+            self.name = name
+            bytes = Array(text.utf8)
+            self.expected = expected
+        }
+
+        init(_ name: String, bytes: [UInt8], _ expected: String) {
+            self.name = name
+            self.bytes = bytes
+            self.expected = expected
+        }
+    }
+
+    static let header = "orrery: 1\nname: h\n"
+    static let npyStep = "  load:\n    uses: loader.npy\n    with: { path: v.npy }\n"
+
+    static let workflowCases: [WorkflowCase] = [
+        .init("empty file", "", "w.yaml:1:1: error: the workflow file is empty\n\n^\n1 error found"),
+        .init("only a comment", "# nothing\n", "w.yaml:1:1: error: the workflow file is empty\n# nothing\n^\n1 error found"),
+        .init("YAML syntax: unclosed flow mapping", header + "steps: { load: [\n", "w.yaml:4:1: error: YAML syntax: did not find expected node content (while parsing a flow node at line 4, column 1)\n\n^\n1 error found"),
+        .init("YAML syntax: bad indentation", header + "steps:\n  load:\n    uses: loader.npy\n   with: {}\n", "w.yaml:6:4: error: YAML syntax: did not find expected key (while parsing a block mapping at line 4, column 3)\n   with: {}\n   ^\n1 error found"),
+        .init("tabs for indentation", header + "steps:\n\tload:\n\t\tuses: loader.npy\n", "w.yaml:4:1: error: YAML syntax: found character that cannot start any token (while scanning for the next token at line 4, column 1)\n\tload:\n^\n1 error found"),
+        .init("non-UTF-8 bytes", bytes: Array(header.utf8) + [0xFF, 0xFE, 0x0A], "error: cannot read 'w.yaml': it is not UTF-8 text\n1 error found"),
+        .init("NUL byte", header + "steps:\u{0}\n", "w.yaml:3:7: error: YAML syntax: cannot read the text: control characters are not allowed at byte 24\nsteps:\u{0}\n      ^\n1 error found"),
+        .init("a list at the top", "- orrery: 1\n", "w.yaml:1:1: error: expected a mapping with 'orrery', 'name' and 'steps', found a list\n- orrery: 1\n^\n1 error found"),
+        .init("a scalar at the top", "hello\n", "w.yaml:1:1: error: expected a mapping with 'orrery', 'name' and 'steps', found a string\nhello\n^\n1 error found"),
+        .init("no schema version", "name: h\nsteps:\n" + npyStep, "w.yaml:1:1: error: missing 'orrery' in the workflow (write 'orrery: 1' first)\nname: h\n^\n1 error found"),
+        .init("wrong schema version", "orrery: 2\nname: h\nsteps:\n" + npyStep, "w.yaml:1:9: error: unsupported workflow schema version '2'; this Orrery reads 'orrery: 1'\norrery: 2\n        ^\n1 error found"),
+        .init("schema version as text", "orrery: one\nname: h\nsteps:\n" + npyStep, "w.yaml:1:9: error: unsupported workflow schema version 'one'; this Orrery reads 'orrery: 1'\norrery: one\n        ^\n1 error found"),
+        .init("unknown top-level key", header + "stpes:\n" + npyStep, "w.yaml:3:1: error: unknown field 'stpes' in the workflow; did you mean 'steps'?; known fields: orrery, name, description, seed, steps\nstpes:\n^\nw.yaml:1:1: error: missing 'steps' in the workflow\norrery: 1\n^\n2 errors found"),
+        .init("no steps key", header, "w.yaml:1:1: error: missing 'steps' in the workflow\norrery: 1\n^\n1 error found"),
+        .init("empty steps mapping", header + "steps: {}\n", "w.yaml:3:8: error: the workflow has no steps\nsteps: {}\n       ^\n1 error found"),
+        .init("null steps", header + "steps:\n", "w.yaml:3:7: error: the workflow has no steps\nsteps:\n      ^\n1 error found"),
+        .init("steps as a list", header + "steps:\n  - load\n", "w.yaml:4:3: error: expected a mapping of step ids to steps, found a list\n  - load\n  ^\n1 error found"),
+        .init("step is a number", header + "steps:\n  load: 3\n", "w.yaml:4:9: error: expected a step (a mapping with 'uses'), found an integer\n  load: 3\n        ^\n1 error found"),
+        .init("step without uses", header + "steps:\n  load:\n    with: { path: v.npy }\n", "w.yaml:4:3: error: missing 'uses' in step 'load'\n  load:\n  ^\n1 error found"),
+        .init("unknown step field", header + "steps:\n  load:\n    uses: loader.npy\n    wiht: { path: v.npy }\n", "w.yaml:6:5: error: unknown field 'wiht' in step 'load'; did you mean 'with'?; known fields: uses, from, with, seed, description\n    wiht: { path: v.npy }\n    ^\n1 error found"),
+        .init("unknown plugin", header + "steps:\n  load:\n    uses: loader.nyp\n", "w.yaml:5:11: error: unknown plugin 'loader.nyp'; did you mean 'loader.npy'?\n    uses: loader.nyp\n          ^\n1 error found"),
+        .init("uses is a list", header + "steps:\n  load:\n    uses: [loader.npy]\n", "w.yaml:5:11: error: expected a plugin id like 'reducer.pca', found a list\n    uses: [loader.npy]\n          ^\n1 error found"),
+        .init("unknown parameter", header + "steps:\n  load:\n    uses: loader.npy\n    with: { path: v.npy, pth: x }\n", "w.yaml:6:26: error: unknown parameter 'pth' for 'loader.npy'; did you mean 'path'?; known parameters: metadata, path\n    with: { path: v.npy, pth: x }\n                         ^\n1 error found"),
+        .init("missing required parameter", header + "steps:\n  load:\n    uses: loader.npy\n", "w.yaml:5:5: error: 'loader.npy' needs parameter 'path'\n    uses: loader.npy\n    ^\n1 error found"),
+        .init("with is a list", header + "steps:\n  load:\n    uses: loader.npy\n    with: [path]\n", "w.yaml:6:11: error: expected a mapping of parameters, found a list\n    with: [path]\n          ^\n1 error found"),
+        .init("wrong type: text for an integer", header + "steps:\n" + npyStep
+              + "  head:\n    uses: selector.head\n    from: load\n    with: { count: many }\n", "w.yaml:10:20: error: parameter 'count' expects an integer, found a string\n    with: { count: many }\n                   ^\n1 error found"),
+        .init("wrong type: mapping for a string", header + "steps:\n  load:\n    uses: loader.npy\n    with: { path: { a: 1 } }\n", "w.yaml:6:19: error: parameter 'path' expects a string, found a mapping\n    with: { path: { a: 1 } }\n                  ^\n1 error found"),
+        .init("huge integer", header + "steps:\n" + npyStep
+              + "  head:\n    uses: selector.head\n    from: load\n    with: { count: 99999999999999999999999 }\n", "w.yaml:10:20: error: parameter 'count' expects an integer, found 99999999999999999999999, out of range\n    with: { count: 99999999999999999999999 }\n                   ^\n1 error found"),
+        .init("float for an integer", header + "steps:\n" + npyStep
+              + "  head:\n    uses: selector.head\n    from: load\n    with: { count: 1.5 }\n", "w.yaml:10:20: error: parameter 'count' expects an integer, found a number\n    with: { count: 1.5 }\n                   ^\n1 error found"),
+        .init("out-of-range value", header + "steps:\n" + npyStep
+              + "  near:\n    uses: metric.cosine\n    from: load\n    with: { k: 0 }\n", "w.yaml:10:16: error: invalid value for 'k': must be at least 1, got 0\n    with: { k: 0 }\n               ^\n1 error found"),
+        .init("negative seed", "orrery: 1\nname: h\nseed: -1\nsteps:\n" + npyStep, "w.yaml:3:7: error: expected a non-negative integer seed, found -1\nseed: -1\n      ^\n1 error found"),
+        .init("seed beyond 64 bits", "orrery: 1\nname: h\nseed: 18446744073709551616\nsteps:\n" + npyStep, "w.yaml:3:7: error: expected a non-negative integer seed, found 18446744073709551616\nseed: 18446744073709551616\n      ^\n1 error found"),
+        .init("duplicate step ids", header + "steps:\n" + npyStep + npyStep, "w.yaml:4:3: error: YAML syntax: duplicate key 'load' in one mapping\n  load:\n  ^\n1 error found"),
+        .init("duplicate parameter keys", header + "steps:\n  load:\n    uses: loader.npy\n    with: { path: a.npy, path: b.npy }\n", "w.yaml:6:13: error: YAML syntax: duplicate key 'path' in one mapping\n    with: { path: a.npy, path: b.npy }\n            ^\n1 error found"),
+        .init("self-loop", header + "steps:\n  a:\n    uses: selector.head\n    from: a\n", "w.yaml:4:3: error: cycle: a → a\n  a:\n  ^\n1 error found"),
+        .init("three-step cycle", header + "steps:\n  a:\n    uses: selector.head\n    from: c\n"
+              + "  b:\n    uses: selector.head\n    from: a\n  c:\n    uses: selector.head\n    from: b\n", "w.yaml:4:3: error: cycle: a → b → c → a\n  a:\n  ^\n1 error found"),
+        .init("input from an unknown step", header + "steps:\n" + npyStep + "  head:\n    uses: selector.head\n    from: laod\n", "w.yaml:9:11: error: unknown input step 'laod'; did you mean 'load'?\n    from: laod\n          ^\n1 error found"),
+        .init("input to a loader", header + "steps:\n" + npyStep + "  again:\n    uses: loader.npy\n    from: load\n    with: { path: v.npy }\n", "w.yaml:9:11: error: 'loader.npy' takes 0 inputs, 1 given\n    from: load\n          ^\n1 error found"),
+        .init("wrong port type", header + "steps:\n" + npyStep + "  text:\n    uses: exporter.neighbors\n    from: load\n    with: { path: n.txt }\n", "w.yaml:9:11: error: step 'load' produces an embedding, but port 'input' expects neighbour lists\n    from: load\n          ^\n1 error found"),
+        .init("invalid step id", header + "steps:\n  1st load:\n    uses: loader.npy\n    with: { path: v.npy }\n", "w.yaml:4:3: error: invalid step id '1st load': use letters, digits, '-' and '_', starting with a letter\n  1st load:\n  ^\n1 error found"),
+        .init("alias bomb", header + "steps:\n  load:\n    uses: loader.npy\n    with:\n      path: v.npy\n      junk:\n"
+              + "        - &a0 [x, x, x, x, x, x, x, x, x, x]\n"
+              + (1...9).map { i in "        - &a\(i) [" + Array(repeating: "*a\(i - 1)", count: 10).joined(separator: ", ") + "]\n" }
+                .joined(), "w.yaml:9:19: error: YAML syntax: the document expands to more than 100000 nodes (aliases of aliases?)\n        - &a0 [x, x, x, x, x, x, x, x, x, x]\n                  ^\n1 error found"),
+        .init("deep nesting", header + "steps:\n" + npyStep + "x: " + String(repeating: "[", count: 5000)
+              + String(repeating: "]", count: 5000) + "\n", "w.yaml:7:5: error: YAML syntax: Maximum nesting level reached, set with yaml_set_max_nest_level()) (while parsing at line 7, column 5)\nx: [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]\n    ^\n1 error found"),
+        .init("CRLF line ends with an error", (header + "steps:\n  load:\n    uses: loader.nyp\n").replacingOccurrences(of: "\n", with: "\r\n"), "w.yaml:5:11: error: unknown plugin 'loader.nyp'; did you mean 'loader.npy'?\n    uses: loader.nyp\n          ^\n1 error found"),
+        .init("CRLF line ends", (header + "steps:\n" + npyStep).replacingOccurrences(of: "\n", with: "\r\n"), "ok"),
+        .init("byte-order mark", "\u{FEFF}" + header + "steps:\n" + npyStep, "ok"),
+        .init("a very long key", header + "steps:\n  " + String(repeating: "k", count: 2000) + ":\n    uses: loader.npy\n", "w.yaml:4:2003: error: YAML syntax: mapping values are not allowed in this context\n  "
+              + String(repeating: "k", count: 2000) + ":\n" + String(repeating: " ", count: 2002) + "^\n1 error found"),
+    ]
+
+    @Test(arguments: workflowCases)
+    func brokenWorkflowsAreReportedExactly(_ c: WorkflowCase) throws {
+        let folder = Fixtures.temporaryDirectory()
+        let path = folder.appendingPathComponent("w.yaml").path
+        try Data(c.bytes).write(to: URL(fileURLWithPath: path))
+        let message: String
+        switch WorkflowPlan.load(path: path, registry: .builtIn) {
+        case .success: message = "ok"
+        case .failure(let d): message = d.description.replacingOccurrences(of: folder.path + "/", with: "")
+        }
+        #expect(message == c.expected, "\(c.name)")
+    }
+
+    // MARK: Data files
+
+    struct DataCase: Sendable, CustomTestStringConvertible {
+        var name: String
+        var files: [String: [UInt8]]
+        /// The loader step's `uses:` and `with:` lines.
+        var step: String
+        var expected: String
+        var testDescription: String { name }
+
+        init(_ name: String, _ files: [String: [UInt8]], _ step: String, _ expected: String) {
+            self.name = name
+            self.files = files
+            self.step = step
+            self.expected = expected
+        }
+    }
+
+    static func text(_ s: String) -> [UInt8] { Array(s.utf8) }
+
+    /// A `.npy` file with the given header fields and body.
+    static func npy(descr: String = "<f4", fortran: Bool = false, shape: String, body: [UInt8]) -> [UInt8] {
+        var dict = "{'descr': '\(descr)', 'fortran_order': \(fortran ? "True" : "False"), 'shape': \(shape), }"
+        while (10 + dict.utf8.count + 1) % 64 != 0 { dict += " " }
+        dict += "\n"
+        let n = dict.utf8.count
+        return [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(n & 0xFF), UInt8(n >> 8)] + Array(dict.utf8) + body
+    }
+
+    static func floats(_ xs: [Float]) -> [UInt8] { xs.flatMap { withUnsafeBytes(of: $0.bitPattern.littleEndian, Array.init) } }
+
+    static let npyLoad = "uses: loader.npy\n    with: { path: v.npy }"
+    static let npyWithMeta = "uses: loader.npy\n    with: { path: v.npy, metadata: m.tsv }"
+    static let twoByTwo = npy(shape: "(2, 2)", body: floats([1, 2, 3, 4]))
+    static let glove = "uses: loader.glove\n    with: { path: v.txt }"
+    static let tsv = "uses: loader.tsv\n    with: { path: v.tsv }"
+    static let w2v = "uses: loader.word2vec\n    with: { path: v.bin }"
+
+    static let dataCases: [DataCase] = [
+        // .npy
+        .init("npy: empty file", ["v.npy": []], npyLoad, "v.npy: not a .npy file (no \\x93NUMPY magic at byte 0)"),
+        .init("npy: binary garbage", ["v.npy": (0..<200).map { UInt8(($0 * 37 + 11) % 256) }], npyLoad, "v.npy: not a .npy file (no \\x93NUMPY magic at byte 0)"),
+        .init("npy: truncated body", ["v.npy": Array(twoByTwo.dropLast(3))], npyLoad, "v.npy: truncated: shape (2, 2) needs 16 bytes of data, the file has 13"),
+        .init("npy: truncated header", ["v.npy": Array(twoByTwo.prefix(20))], npyLoad, "v.npy: truncated header"),
+        .init("npy: header lies about N", ["v.npy": npy(shape: "(3, 2)", body: floats([1, 2, 3, 4]))], npyLoad, "v.npy: truncated: shape (3, 2) needs 24 bytes of data, the file has 16"),
+        .init("npy: zero dimensions", ["v.npy": npy(shape: "(3, 0)", body: [])], npyLoad, "empty dataset: v.npy has 3 rows of 0 dimensions"),
+        .init("npy: zero rows", ["v.npy": npy(shape: "(0, 4)", body: [])], npyLoad, "empty dataset: v.npy has no rows"),
+        .init("npy: huge shape", ["v.npy": npy(shape: "(9223372036854775807, 9223372036854775807)", body: [])], npyLoad, "v.npy: shape (9223372036854775807, 9223372036854775807) is too large"),
+        .init("npy: one-dimensional", ["v.npy": npy(shape: "(4,)", body: floats([1, 2, 3, 4]))], npyLoad, "ok: 4 × 1, labels 0|1|2|3"),
+        .init("npy: integer dtype", ["v.npy": npy(descr: "<i4", shape: "(2, 2)", body: floats([1, 2, 3, 4]))], npyLoad, "v.npy: unsupported dtype '<i4'; Orrery reads little-endian float32 ('<f4') or float64 ('<f8')"),
+        .init("npy: Fortran order", ["v.npy": npy(fortran: true, shape: "(2, 2)", body: floats([1, 2, 3, 4]))], npyLoad, "v.npy: Fortran-order arrays are not supported; save with C order"),
+        .init("npy: NaN", ["v.npy": npy(shape: "(2, 2)", body: floats([1, .nan, 3, 4]))], npyLoad, "v.npy: row 0, column 1 is NaN or infinite"),
+        .init("npy: infinity", ["v.npy": npy(shape: "(2, 2)", body: floats([1, 2, 3, -.infinity]))], npyLoad, "v.npy: row 1, column 1 is NaN or infinite"),
+        .init("npy: extra bytes after the data", ["v.npy": twoByTwo + [0, 0, 0, 0]], npyLoad, "v.npy: shape (2, 2) needs 16 bytes of data, but the file has 20"),
+        // metadata TSV
+        .init("metadata: row-count mismatch", ["v.npy": twoByTwo, "m.tsv": text("a\nb\nc\n")], npyWithMeta, "m.tsv has 3 rows but v.npy has 2"),
+        .init("metadata: empty file", ["v.npy": twoByTwo, "m.tsv": []], npyWithMeta, "empty dataset: m.tsv holds no metadata rows"),
+        .init("metadata: non-UTF-8 label", ["v.npy": twoByTwo, "m.tsv": text("a\n") + [0xC3, 0x28, 0x0A]], npyWithMeta, "m.tsv:2: not UTF-8 text (bad byte at offset 2)"),
+        .init("metadata: CRLF line ends", ["v.npy": twoByTwo, "m.tsv": text("word\tn\r\na\t1\r\nb\t2\r\n")], npyWithMeta, "ok: 2 × 2, labels a|b"),
+        .init("metadata: ragged columns", ["v.npy": twoByTwo, "m.tsv": text("word\tn\na\t1\tx\nb\t2\n")], npyWithMeta, "m.tsv:2: 3 values, but the header has 2 columns"),
+        .init("metadata: binary garbage", ["v.npy": twoByTwo, "m.tsv": [0, 1, 2, 0xFF, 0x0A, 0x0A]], npyWithMeta, "m.tsv:1: not UTF-8 text (bad byte at offset 3)"),
+        // GloVe text
+        .init("glove: empty file", ["v.txt": []], glove, "empty dataset: v.txt is empty"),
+        .init("glove: ragged rows", ["v.txt": text("a 1 2 3\nb 4 5\n")], glove, "v.txt:2: line 2 has 2 values, expected 3"),
+        .init("glove: NaN", ["v.txt": text("a 1 2\nb nan 5\n")], glove, "v.txt:2:3: 'nan' is NaN or infinite"),
+        .init("glove: infinity", ["v.txt": text("a 1 2\nb 4 inf\n")], glove, "v.txt:2:5: 'inf' is NaN or infinite"),
+        .init("glove: overflowing number", ["v.txt": text("a 1 2\nb 4 1e999\n")], glove, "v.txt:2:5: '1e999' is out of Float32 range"),
+        .init("glove: binary garbage", ["v.txt": (0..<300).map { UInt8(($0 * 91 + 7) % 256) }], glove, "v.txt:1:1: the word is not UTF-8 text (bytes 07 62 bd 18 73 ce 29 84 df 3a 95 f0 4b a6 01 5c)"),
+        .init("glove: header lies about N", ["v.txt": text("5 2\na 1 2\nb 3 4\n")], glove, "v.txt:1: the header says 5 rows but the file has 2"),
+        .init("glove: header lies about D", ["v.txt": text("2 3\na 1 2\nb 3 4\n")], glove, "v.txt:2: line 2 has 2 values, expected 3 (the header on line 1 says 3)"),
+        .init("glove: header with a huge dimension (fuzzer find)", ["v.txt": text("4 33131522185 \r\n")], glove, "v.txt:1: the header says 4 rows but the file has 0"),
+        .init("glove: zero dimensions", ["v.txt": text("a\nb\n")], glove, "v.txt:1: line 1 has a word but no values"),
+        .init("glove: non-UTF-8 word", ["v.txt": text("a 1 2\n") + [0xFF, 0xFE] + text(" 3 4\n")], glove, "v.txt:2:1: the word is not UTF-8 text (bytes ff fe)"),
+        .init("glove: CRLF line ends", ["v.txt": text("a 1 2\r\nb 3 4\r\n")], glove, "ok: 2 × 2, labels a|b"),
+        .init("glove: a word with no numbers in the middle", ["v.txt": text("a 1 2\nb\nc 3 4\n")], glove, "v.txt:2: line 2 has 0 values, expected 2"),
+        // Projector tensor TSV
+        .init("tsv: empty file", ["v.tsv": []], tsv, "empty dataset: v.tsv is empty"),
+        .init("tsv: ragged rows", ["v.tsv": text("1\t2\n3\n")], tsv, "v.tsv:2: line 2 has 1 value, expected 2"),
+        .init("tsv: text among numbers", ["v.tsv": text("1\t2\n3\tfour\n")], tsv, "v.tsv:2:3: 'four' is not a number"),
+        .init("tsv: CRLF line ends", ["v.tsv": text("1\t2\r\n3\t4\r\n")], tsv, "ok: 2 × 2, labels 0|1"),
+        // word2vec binary
+        .init("word2vec: empty file", ["v.bin": []], w2v, "empty dataset: v.bin is empty"),
+        .init("word2vec: truncated vector", ["v.bin": text("2 2\na ") + floats([1, 2]) + text("b ") + floats([3])], w2v, "v.bin: truncated: the header says 2 rows of 2 float32 values (at least 20 more bytes), but only 16 bytes follow it"),
+        .init("word2vec: header lies about N", ["v.bin": text("3 2\na ") + floats([1, 2]) + text("b ") + floats([3, 4])], w2v, "v.bin: truncated: the header says 3 rows of 2 float32 values (at least 30 more bytes), but only 20 bytes follow it"),
+        .init("word2vec: no header", ["v.bin": floats([1, 2, 3, 4])], w2v, "v.bin:1: no 'N D' header line (expected two numbers then a newline at the start of a word2vec binary file)"),
+        .init("word2vec: absurd header", ["v.bin": text("999999999999 999999999999\na ")], w2v, "v.bin:1: bad header '999999999999 999999999999': expected 'N D' (rows and dimensions, positive integers)"),
+        .init("word2vec: huge header", ["v.bin": text("1099511627775 268435455\na ")], w2v,
+              "v.bin: truncated: the header says 1099511627775 rows of 268435455 float32 values (at least 9223372036854775807 more bytes), but only 2 bytes follow it"),
+        .init("missing file", [:], glove, "no such file: v.txt"),
+    ]
+
+    @Test(arguments: dataCases)
+    func brokenDataIsReportedExactly(_ c: DataCase) async throws {
+        let folder = Fixtures.temporaryDirectory()
+        for (name, bytes) in c.files { try Data(bytes).write(to: folder.appendingPathComponent(name)) }
+        let path = folder.appendingPathComponent("w.yaml").path
+        try "orrery: 1\nname: d\nsteps:\n  load:\n    \(c.step)\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let message: String
+        do {
+            let plan = try WorkflowPlan.load(path: path, registry: .builtIn).get()
+            let outcome = try await Runner(registry: .builtIn).run(plan, options: .init(outputDirectory: folder))
+            guard case .embedding(let e)? = outcome.values["load"] else { throw OrreryError.missingInput("load") }
+            message = "ok: \(e.count) × \(e.dimensions), labels " + (0..<e.count).map(e.label).joined(separator: "|")
+        } catch let failure as StepFailure {
+            message = "\(failure.error)".replacingOccurrences(of: folder.path + "/", with: "")
+        }
+        #expect(message == c.expected, "\(c.name)")
+        if let dump = ProcessInfo.processInfo.environment["CATALOGUE_DUMP"] {
+            let line = try String(data: JSONSerialization.data(withJSONObject: [c.name, message]), encoding: .utf8) ?? ""
+            let h = try FileHandle(forWritingTo: URL(fileURLWithPath: dump)); h.seekToEndOfFile(); h.write(Data((line + "\n").utf8)); try h.close()
+        }
+    }
+}
