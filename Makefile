@@ -10,7 +10,7 @@ demo: setup
 
 # Release mode: the suite runs real studies (t-SNE, all-points kNN) that debug builds make slow.
 test: setup
-	swift test -c release
+	swift test -c release --explicit-target-dependency-import-check error
 
 # The hostile-input catalogue, short fuzzing runs, and the engine/core tests under ASan and TSan.
 # Not part of `make test` (it rebuilds everything three times); run it before a release.

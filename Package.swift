@@ -116,6 +116,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["OrreryCore", "OrreryPlugins", "OrreryTesting"],
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
     ] + pluginTargets

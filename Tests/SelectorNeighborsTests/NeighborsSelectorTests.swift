@@ -1,12 +1,10 @@
-import MetricAngle
-import MetricCosine
 import OrreryCore
 import OrreryTesting
 import SelectorNeighbors
 import Testing
 
 @Suite struct NeighborsSelectorTests {
-    let registry = PluginRegistry([CosineMetric.self, AngleMetric.self])
+    let registry = MeasureRegistry.standard
 
     @Test func queryThenItsNeighboursNearestFirst() async throws {
         let e = Fixtures.random(rows: 400, columns: 10, seed: 9)
@@ -23,7 +21,7 @@ import Testing
 
     @Test func unknownMetricNamesTheParameter() async {
         let e = Fixtures.random(rows: 10, columns: 2)
-        await #expect(throws: OrreryError.invalidParameter("metric", reason: "unknown metric 'cosin'; known: cosine, angle")) {
+        await #expect(throws: OrreryError.invalidParameter("metric", reason: "unknown metric 'cosin'; known: cosine, angle, euclidean, dot")) {
             try await NeighborsSelector.select(StepInputs(["input": [.embedding(e)]]),
                                                .init(of: .label("w1"), k: 3, metric: "cosin"),
                                                context: .testing(registry: registry))
