@@ -48,7 +48,7 @@ enum JSONType: Equatable, Decodable, CustomStringConvertible {
     }
 
     @Test func keysAndTypesMatchTheRealWord2VecBookmarksFile() async throws {
-        let real = Fixtures.sharedData.appendingPathComponent("projector-demo/word2vec_full_bookmarks.txt")
+        let real = Fixtures.projectorDemo.appendingPathComponent("word2vec_full_bookmarks.txt")
         let realStates = try JSONDecoder().decode([[String: JSONType]].self, from: Data(contentsOf: real))
         let ours = try JSONDecoder().decode([[String: JSONType]].self, from: await export([Self.custom([1, 2, 4])], .init(label: "x"),
                                                                                                 selection: Self.words.subset([4])))

@@ -50,7 +50,7 @@ import Testing
     }
 
     @Test func realPoliticsBookmarkLoadsWithTheWord2VecLabels() async throws {
-        let demo = Fixtures.sharedData.appendingPathComponent("projector-demo")
+        let demo = Fixtures.projectorDemo
         let labels = demo.appendingPathComponent("word2vec_full_200d_labels.tsv")
         guard FileManager.default.fileExists(atPath: labels.path) else {
             print("skipping: \(labels.path) is absent")

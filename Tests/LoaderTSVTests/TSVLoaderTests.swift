@@ -38,7 +38,7 @@ private func parse(_ text: String) throws(OrreryError) -> TextVectorTable {
     }
 
     @Test func irisWithAMultiColumnMetadataHeader() async throws {
-        let demo = Fixtures.sharedData.appendingPathComponent("projector-demo")
+        let demo = Fixtures.projectorDemo
         guard FileManager.default.fileExists(atPath: demo.appendingPathComponent("iris_labels.tsv").path) else { return }
         // Write the demo's raw float32 tensor (150 × 4) as a tensor TSV.
         let bytes = try Data(contentsOf: demo.appendingPathComponent("iris_tensors.bytes"))

@@ -32,6 +32,12 @@ public enum Fixtures {
     /// `Workflows/` in the repository.
     public static var workflowsDirectory: URL { repositoryRoot.appendingPathComponent("Workflows") }
 
+    /// The standalone Projector's demo files the tests need, bundled in the repository
+    /// (`Tests/Fixtures/projector-demo`, copied byte for byte; see its PROVENANCE.md).
+    public static var projectorDemo: URL {
+        repositoryRoot.appendingPathComponent("Tests/Fixtures/projector-demo")
+    }
+
     /// `../shared/data` beside the repository, when present.
     public static var sharedData: URL {
         repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/data")
