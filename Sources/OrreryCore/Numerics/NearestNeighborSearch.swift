@@ -36,7 +36,7 @@ public enum NearestNeighborSearch {
         let qs = normalise ? normalisedRows(queries) : queries
         let pointNorms = measure.kernel == .squaredEuclidean ? squaredNorms(points) : []
         let queryNorms = measure.kernel == .squaredEuclidean ? squaredNorms(queries) : []
-        let selfRows: [Int] = (0..<q).map { excludeSelf ? (queryRows?[$0] ?? -1) ?? -1 : -1 }
+        let selfRows: [Int] = (0..<q).map { excludeSelf ? (queryRows?[$0] ?? -1) : -1 }
 
         let block = max(1, min(q, (8 << 20) / max(1, n)))
         var products = [Float](repeating: 0, count: block * n)
