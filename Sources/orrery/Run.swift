@@ -164,17 +164,18 @@ final class ProgressPrinter: Sendable {
     private func receive(_ event: RunEvent) {
         state.withLock { s in
             switch event {
-            case .stepStarted:
-                break
+            case .stepStarted(let step, _):
+                s.lastPlain[step] = Date().timeIntervalSince(start)
             case .progress(let step, let done, let total, let message):
                 let line = RunEventText.progress(step: step, done: done, total: total, message: message)
                 if terminal {
                     FileHandle.standardError.write(Data(("\r\u{1B}[2K" + line).utf8))
                     s.progressShown = true
                 } else {
-                    // Plain lines at most every 2 seconds per step (and at the end).
+                    // Plain lines every 2 seconds of a step's work: a quick step prints none (its
+                    // finished line says enough), a long one shows it is alive.
                     let now = Date().timeIntervalSince(start)
-                    if done == total || now - (s.lastPlain[step] ?? -10) >= 2 {
+                    if now - (s.lastPlain[step] ?? now) >= 2 {
                         s.lastPlain[step] = now
                         FileHandle.standardError.write(Data((line + "\n").utf8))
                     }
