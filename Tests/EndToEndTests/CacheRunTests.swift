@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import OrreryCore
 import OrreryPlugins
 import OrreryTesting
@@ -77,6 +78,40 @@ import Testing
         #expect(cached(again) == ["load": true, "first": false, "table": false])
         #expect(try String(contentsOf: p.output.appendingPathComponent("first.tsv"), encoding: .utf8)
             .split(separator: "\n").count == 6)
+    }
+
+    /// The flagship study, run twice with every plugin counting its executions: after the last
+    /// step's `count` changes, that step alone is executed again.
+    @Test func politicsStudyRerunsOnlyTheChangedLastStep() async throws {
+        let folder = Fixtures.temporaryDirectory()
+        let original = try String(contentsOf: Fixtures.workflowsDirectory.appendingPathComponent("politics-best-worst.yaml"),
+                                  encoding: .utf8)
+        let data = Fixtures.workflowsDirectory.appendingPathComponent("data").path
+        let executions = Mutex<[String: Int]>([:])
+        let registry = PluginRegistry(entries: PluginRegistry.builtIn.entries.map {
+            $0.instrumented { id in executions.withLock { $0[id, default: 0] += 1 } }
+        })
+        let workflow = folder.appendingPathComponent("politics.yaml")
+        func run(_ text: String) async throws -> (executed: [String: Int], outcome: Runner.Outcome) {
+            try text.replacingOccurrences(of: "path: data/", with: "path: \(data)/")
+                .replacingOccurrences(of: "metadata: data/", with: "metadata: \(data)/")
+                .write(to: workflow, atomically: true, encoding: .utf8)
+            executions.withLock { $0 = [:] }
+            let plan = try WorkflowPlan.load(path: workflow.path, registry: registry).get()
+            let outcome = try await Runner(registry: registry).run(plan, options: .init(
+                outputDirectory: folder.appendingPathComponent("out"),
+                cache: StepCache(directory: folder.appendingPathComponent("cache"))))
+            return (executions.withLock { $0 }, outcome)
+        }
+        let first = try await run(original)
+        #expect(first.executed == ["glove": 1, "near-politics": 1, "best-worst": 1, "table": 1, "ends": 1])
+        let lastStep = "    with: { axis: linear-x, count: 10 }"
+        #expect(original.hasSuffix(lastStep + "\n"), "the study's last step changed; update this test")
+        let second = try await run(original.replacingOccurrences(of: lastStep, with: "    with: { axis: linear-x, count: 3 }"))
+        #expect(second.executed == ["ends": 1])
+        #expect(second.outcome.records.map(\.cached) == [true, true, true, true, false])
+        let unchanged = try await run(original)
+        #expect(unchanged.executed == [:])
     }
 
     @Test func aChangedInputFileRerunsTheLoader() async throws {

@@ -133,9 +133,95 @@ import Testing
                 from: load
                 with: { k: 100 }
             """)
+        let (stillRunning, status, seen, stopSeconds) = try interrupt(["run", w], with: SIGINT) {
+            $0.contains("✓ table") && $0.contains("✓ all")
+        }
+        #expect(stillRunning, "the long step finished before it could be interrupted")
+        #expect(status == 130)
+        // The kNN checks for cancellation once per block of queries: well under a second in a
+        // release build, a few seconds in a debug build on a busy 2-core machine.
+        #expect(stopSeconds < 20, "did not stop promptly")
+        #expect(!seen.contains("everything"))
+        let leftovers = (FileManager.default.subpaths(atPath: folder.path) ?? []).filter { $0.hasSuffix(".tmp") }
+        #expect(leftovers.isEmpty)
+        #expect(try String(contentsOf: folder.appendingPathComponent("out/long/first.tsv"), encoding: .utf8)
+            .split(separator: "\n").count == 11)
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("out/long/orrery.lock").path))
+        // The next run resumes: the finished steps come from the cache.
+        let (code, o, _) = try orrery(["run", w, "--dry-run"])
+        #expect(code == 0)
+        #expect(o.contains("run     everything  metric.cosine  no cache entry"))
+        #expect(o.contains("1 of 5 steps would run; 4 cached"))
+    }
+
+    /// SIGTERM in the middle of a t-SNE: exit 130, no partial file, no lock; the next full run
+    /// loads the three finished steps from the cache, runs only the t-SNE and the table after it,
+    /// and its result is the same as a run never interrupted (same seed, same bytes).
+    @Test func killedTSNERunFinishesFromTheCacheNextTime() throws {
+        let w = try write("tsne.yaml", """
+            orrery: 1
+            name: tsne
+            seed: 3
+            steps:
+              load:
+                uses: loader.npy
+                with: { path: \(data)/glove.6B.50d.top50k.npy, metadata: \(data)/glove.6B.50d.top50k.words.tsv }
+              first:
+                uses: selector.head
+                from: load
+                with: { count: 1500 }
+              words:
+                uses: exporter.tsv
+                from: first
+                with: { path: words.tsv }
+              tsne:
+                uses: reducer.tsne
+                from: first
+                with: { dims: 2, perplexity: 20, iterations: 1000 }
+              layout:
+                uses: exporter.tsv
+                from: tsne
+                with: { path: layout.tsv }
+            """)
+        let (stillRunning, status, seen, stopSeconds) = try interrupt(["run", w], with: SIGTERM) {
+            $0.contains("✓ words")
+        }
+        #expect(stillRunning, "the t-SNE finished before it could be interrupted")
+        #expect(status == 130)
+        #expect(stopSeconds < 20, "did not stop promptly")
+        #expect(!seen.contains("✓ tsne"))
+        let out = folder.appendingPathComponent("out/tsne")
+        let leftovers = (FileManager.default.subpaths(atPath: folder.path) ?? []).filter { $0.hasSuffix(".tmp") }
+        #expect(leftovers.isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("layout.tsv").path))
+        #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("orrery.lock").path))
+
+        let (code, o, e) = try orrery(["run", w])
+        #expect(code == 0, "\(e)")
+        for step in ["load", "first", "words"] {
+            #expect(o.contains(try Regex("= \(step) +[a-z.]+ +cached")), "\(step) was not loaded from the cache:\n\(o)")
+        }
+        #expect(o.contains("✓ tsne") && o.contains("✓ layout"))
+        #expect(o.contains("(3 of 5 steps cached)"))
+        let lock = try #require(RunRecord.read(from: out))
+        #expect(lock.steps.map(\.cached) == [true, true, true, false, false])
+        let resumed = try Data(contentsOf: out.appendingPathComponent("layout.tsv"))
+        #expect(String(decoding: resumed, as: UTF8.self).split(separator: "\n").count == 1501)
+
+        // A run from nothing, in a fresh cache, writes the same bytes.
+        let (code2, _, e2) = try orrery(["run", w, "--cache", "fresh", "--force"])
+        #expect(code2 == 0, "\(e2)")
+        #expect(try Data(contentsOf: out.appendingPathComponent("layout.tsv")) == resumed)
+    }
+
+    /// Starts `orrery ARGS`, waits until its standard output satisfies `ready` (at most two
+    /// minutes), sends `signal` 0.3 s later, and waits for it to exit. Returns whether it was still
+    /// running when signalled, its exit status, what it printed, and how long it took to stop.
+    func interrupt(_ arguments: [String], with signal: Int32, when ready: @escaping (String) -> Bool) throws
+        -> (stillRunning: Bool, status: Int32, output: String, stopSeconds: Double) {
         let process = Process()
         process.executableURL = Harness.executable
-        process.arguments = ["run", w]
+        process.arguments = arguments
         process.currentDirectoryURL = folder
         let out = Pipe()
         process.standardOutput = out
@@ -147,30 +233,15 @@ import Testing
         }
         try process.run()
         let deadline = Date().addingTimeInterval(120)
-        while !seen.withLock({ $0.contains("✓ table") && $0.contains("✓ all") }) && Date() < deadline && process.isRunning {
+        while !seen.withLock({ ready($0) }) && Date() < deadline && process.isRunning {
             Thread.sleep(forTimeInterval: 0.02)
         }
         Thread.sleep(forTimeInterval: 0.3)
         let stillRunning = process.isRunning
-        kill(process.processIdentifier, SIGINT)
-        let killedAt = Date()
+        kill(process.processIdentifier, signal)
+        let signalled = Date()
         process.waitUntilExit()
         out.fileHandleForReading.readabilityHandler = nil
-        #expect(stillRunning, "the long step finished before it could be interrupted")
-        #expect(process.terminationStatus == 130)
-        // The kNN checks for cancellation once per block of queries: well under a second in a
-        // release build, a few seconds in a debug build on a busy 2-core machine.
-        #expect(Date().timeIntervalSince(killedAt) < 20, "did not stop promptly")
-        #expect(!seen.withLock { $0.contains("everything") })
-        let leftovers = (FileManager.default.subpaths(atPath: folder.path) ?? []).filter { $0.hasSuffix(".tmp") }
-        #expect(leftovers.isEmpty)
-        #expect(try String(contentsOf: folder.appendingPathComponent("out/long/first.tsv"), encoding: .utf8)
-            .split(separator: "\n").count == 11)
-        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("out/long/orrery.lock").path))
-        // The next run resumes: the finished steps come from the cache.
-        let (code, o, _) = try orrery(["run", w, "--dry-run"])
-        #expect(code == 0)
-        #expect(o.contains("run     everything  metric.cosine  no cache entry"))
-        #expect(o.contains("1 of 5 steps would run; 4 cached"))
+        return (stillRunning, process.terminationStatus, seen.withLock { $0 }, Date().timeIntervalSince(signalled))
     }
 }

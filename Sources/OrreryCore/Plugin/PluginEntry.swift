@@ -20,6 +20,20 @@ public struct PluginEntry: Sendable {
         prepare(parameters, source)
     }
 
+    /// This entry, calling `onRun(stepID)` each time one of its steps is executed (not when its
+    /// result comes from the cache): for tracing, timing or counting what a run really computed.
+    public func instrumented(onRun: @escaping @Sendable (_ stepID: String) -> Void) -> PluginEntry {
+        let prepare = self.prepare
+        return PluginEntry(descriptor: descriptor, measure: measure) { node, source in
+            prepare(node, source).map { step in
+                PreparedStep(descriptor: step.descriptor, canonicalParameters: step.canonicalParameters) { inputs, context in
+                    onRun(context.stepID)
+                    return try await step.run(inputs, context: context)
+                }
+            }
+        }
+    }
+
     static func make<P: Plugin>(_ plugin: P.Type, measure: DistanceMeasure? = nil,
                                 run: @escaping @Sendable (P.Parameters, StepInputs, StepContext) async throws -> StepValue)
         -> PluginEntry {
