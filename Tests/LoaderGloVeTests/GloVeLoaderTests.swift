@@ -50,6 +50,27 @@ private final class EventLog: Sendable {
         #expect(e.label(0) == "the" && e.vectors[0, 0] == Float("0.418"))
     }
 
+    /// A file that cannot be mapped (a named pipe, which is what `path: <(zcat glove.txt.gz)` gives)
+    /// is read whole and parses the same: pages of ordinary memory are never "given back" (that
+    /// would zero them under the parser).
+    @Test func aNamedPipeLoadsLikeTheFile() async throws {
+        let sample = Fixtures.workflowsDirectory.appendingPathComponent("data/glove.6B.50d.sample.txt")
+        let text = try Data(contentsOf: sample)
+        let fifo = Fixtures.temporaryDirectory().appendingPathComponent("glove.fifo")
+        try #require(mkfifo(fifo.path, 0o600) == 0)
+        let path = fifo.path
+        let writer = Thread {
+            guard let h = FileHandle(forWritingAtPath: path) else { return }
+            h.write(text)
+            try? h.close()
+        }
+        writer.start()
+        let piped = try await GloVeLoader.load(.init(path: path), context: .testing())
+        let file = try await GloVeLoader.load(.init(path: sample.path), context: .testing())
+        #expect(piped.count == 1000)
+        #expect(piped.vectors == file.vectors && piped.metadata == file.metadata)
+    }
+
     @Test func fiftyThousandWordFileMatchesTheBundledNPY() async throws {
         let url = Fixtures.sharedData.appendingPathComponent("glove.6B.50d.top50k.txt")
         guard FileManager.default.fileExists(atPath: url.path) else { return }

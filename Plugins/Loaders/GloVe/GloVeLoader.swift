@@ -50,9 +50,9 @@ public enum GloVeLoader: Loader {
     /// - Complexity: O(file size); memory is the n × d floats and the words plus a window of the file
     ///   (parsed pages of the mapping are released as parsing goes).
     public static func load(_ p: Parameters, context: StepContext) async throws -> Embedding {
-        let data = try MappedFile.read(context.inputURL(p.path), path: p.path)
+        let (data, mapped) = try MappedFile.map(context.inputURL(p.path), path: p.path)
         let table = try TextVectorParser.parse(data, path: p.path, format: .wordVectors, limit: p.limit,
-                                               releasingPages: true) {
+                                               releasingPages: mapped) {
             (done: Int, total: Int) throws(OrreryError) in
             try context.checkCancellation()
             context.progress(done, of: total, "rows")

@@ -44,7 +44,8 @@ public enum NPYLoader: Loader {
 
     /// - Complexity: O(n·d) time; the file's bytes plus the n × d floats in memory.
     public static func load(_ p: Parameters, context: StepContext) async throws -> Embedding {
-        let vectors = try NPYFormat.read(DataFile.read(context.inputURL(p.path), path: p.path), path: p.path)
+        let (data, mapped) = try MappedFile.map(context.inputURL(p.path), path: p.path)
+        let vectors = try NPYFormat.read(data, path: p.path, releasingPages: mapped)
         if let bad = vectors.firstNonFinite() {
             throw OrreryError.malformed(file: p.path, line: 0, column: nil,
                                         reason: "row \(bad.row), column \(bad.column) is NaN or infinite")

@@ -114,8 +114,10 @@ enum CacheCoding {
 
     typealias RootResolver = (String) throws(CacheEntryError) -> Dataset
 
-    static func dataset(from payload: Data) throws(CacheEntryError) -> Dataset {
-        var r = BinaryReader(payload)
+    /// `releasingPages`: `payload` is part of a mapping whose pages may be given back once read
+    /// (see `MappedFile.map`).
+    static func dataset(from payload: Data, releasingPages: Bool = false) throws(CacheEntryError) -> Dataset {
+        var r = BinaryReader(payload, releasingPages: releasingPages)
         let vectors = try matrix(&r)
         let meta = try metadata(&r)
         guard r.isAtEnd else { throw .init("trailing bytes") }
@@ -123,21 +125,26 @@ enum CacheCoding {
         return Dataset(vectors: vectors, metadata: meta)
     }
 
-    static func embedding(from payload: Data, root: RootResolver) throws(CacheEntryError) -> Embedding {
-        var r = BinaryReader(payload)
+    static func embedding(from payload: Data, root: RootResolver,
+                          releasingPages: Bool = false) throws(CacheEntryError) -> Embedding {
+        var r = BinaryReader(payload, releasingPages: releasingPages)
         let e = try embedding(&r, root: root)
         guard r.isAtEnd else { throw .init("trailing bytes") }
         return e
     }
 
-    static func neighbors(from payload: Data, root: RootResolver) throws(CacheEntryError) -> Neighbors {
-        var r = BinaryReader(payload)
+    static func neighbors(from payload: Data, root: RootResolver,
+                          releasingPages: Bool = false) throws(CacheEntryError) -> Neighbors {
+        var r = BinaryReader(payload, releasingPages: releasingPages)
         let metric = try r.string(), unit = try r.string()
         let e = try embedding(&r, root: root)
         let queries = try r.ints(), k = try r.int()
         let indices = try r.int32s(), distances = try r.floats()
         guard r.isAtEnd else { throw .init("trailing bytes") }
-        guard k >= 0, indices.count == queries.count * k, distances.count == indices.count,
+        // k comes from the file: a product that overflows is a damaged entry, not a crash (the
+        // fuzzer found k = 2^62 with two queries).
+        guard k >= 0, queries.count.multipliedReportingOverflow(by: k) == (indices.count, false),
+              distances.count == indices.count,
               queries.allSatisfy({ $0 >= 0 && $0 < e.count }),
               indices.allSatisfy({ $0 >= -1 && Int($0) < e.count }) else {
             throw .init("neighbour lists are inconsistent")

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// The framing of one cache file: a header, the payload, and the SHA-256 of the payload.
@@ -84,7 +85,9 @@ enum CacheEntryFormat {
     }
 
     /// The kind and payload of a framed entry, after checking its size, header and checksum.
-    static func unframe(_ data: Data) throws(CacheEntryError) -> (Kind, Data) {
+    /// With `releasingPages` (only for a mapping, see `MappedFile.map`), the pages already hashed
+    /// are given back as hashing goes: checking a 480 MB entry does not make it resident.
+    static func unframe(_ data: Data, releasingPages: Bool = false) throws(CacheEntryError) -> (Kind, Data) {
         guard data.count >= headerSize + checksumSize else { throw .init("truncated (\(data.count) bytes)") }
         guard data.prefix(8) == magic else { throw .init("not an Orrery cache entry") }
         var reader = BinaryReader(data[data.startIndex + 8 ..< data.startIndex + headerSize])
@@ -98,11 +101,23 @@ enum CacheEntryFormat {
         // Slices share the (mapped) bytes: a 480 MB entry is not copied to be checked.
         let payload = data[start ..< start + Int(length)]
         let stored = data[start + Int(length) ..< data.endIndex]
-        guard payload.withUnsafeBytes({ ContentHash.digest($0) }).elementsEqual(stored) else {
-            throw .init("checksum mismatch")
+        let digest = payload.withUnsafeBytes { bytes in
+            var hasher = SHA256()
+            var done = 0
+            while done < bytes.count {
+                let piece = min(bytes.count - done, releaseWindow)
+                hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: bytes[done ..< done + piece]))
+                if releasingPages, let base = bytes.baseAddress { MappedFile.release(base, from: done, to: done + piece) }
+                done += piece
+            }
+            return Data(hasher.finalize())
         }
+        guard digest.elementsEqual(stored) else { throw .init("checksum mismatch") }
         return (kind, payload)
     }
+
+    /// How many bytes of a mapping are read before they are given back.
+    static let releaseWindow = 16 << 20
 }
 
 /// Why a cache entry was rejected.
@@ -172,10 +187,13 @@ extension BinaryWriter where Sink == DataSink {
 struct BinaryReader {
     private let data: Data
     private var offset: Int
+    /// Give back the pages of large arrays once copied (only for a mapping, see `MappedFile.map`).
+    private let releasingPages: Bool
 
-    init(_ data: Data) {
+    init(_ data: Data, releasingPages: Bool = false) {
         self.data = data
         offset = data.startIndex
+        self.releasingPages = releasingPages
     }
 
     var isAtEnd: Bool { offset == data.endIndex }
@@ -239,26 +257,26 @@ struct BinaryReader {
         return out
     }
 
-    mutating func floats() throws(CacheEntryError) -> [Float] {
-        let n = try count(4)
-        let b = try bytes(n * 4)
-        return [Float](unsafeUninitializedCapacity: n) { buffer, initialized in
-            b.withUnsafeBytes { src in
-                if n > 0, let base = buffer.baseAddress, let from = src.baseAddress {
-                    UnsafeMutableRawPointer(base).copyMemory(from: from, byteCount: n * 4)
-                }
-            }
-            initialized = n
-        }
-    }
+    mutating func floats() throws(CacheEntryError) -> [Float] { try array(of: Float.self) }
 
-    mutating func int32s() throws(CacheEntryError) -> [Int32] {
-        let n = try count(4)
-        let b = try bytes(n * 4)
-        return [Int32](unsafeUninitializedCapacity: n) { buffer, initialized in
+    mutating func int32s() throws(CacheEntryError) -> [Int32] { try array(of: Int32.self) }
+
+    /// `n` raw 4-byte values, copied a window at a time (the window's pages given back when
+    /// `releasingPages`), so a 480 MB matrix costs its array, not the array and the mapping.
+    private mutating func array<T: BitwiseCopyable>(of: T.Type) throws(CacheEntryError) -> [T] {
+        let n = try count(MemoryLayout<T>.stride)
+        let b = try bytes(n * MemoryLayout<T>.stride)
+        let release = releasingPages
+        return [T](unsafeUninitializedCapacity: n) { buffer, initialized in
             b.withUnsafeBytes { src in
-                if n > 0, let base = buffer.baseAddress, let from = src.baseAddress {
-                    UnsafeMutableRawPointer(base).copyMemory(from: from, byteCount: n * 4)
+                guard n > 0, let base = buffer.baseAddress, let from = src.baseAddress else { return }
+                let to = UnsafeMutableRawPointer(base)
+                var done = 0
+                while done < src.count {
+                    let piece = min(src.count - done, CacheEntryFormat.releaseWindow)
+                    (to + done).copyMemory(from: from + done, byteCount: piece)
+                    if release { MappedFile.release(from, from: done, to: done + piece) }
+                    done += piece
                 }
             }
             initialized = n

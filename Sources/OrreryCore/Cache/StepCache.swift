@@ -95,19 +95,21 @@ public final class StepCache: Sendable {
         }
         let key = Self.key(preKey: preKey, files: current)
         if current != manifest.files && !readOnly { try? writeManifest(CacheManifest(files: current), preKey: preKey) }
-        guard let data = try? MappedFile.read(entryURL(key), path: key) else {
+        guard let (data, mapped) = try? MappedFile.map(entryURL(key), path: key) else {
             if let changed = zip(current, manifest.files).first(where: { $0.sha256 != $1.sha256 }) {
                 return .miss(.inputFileChanged(changed.0.path))
             }
             return .miss(.noEntry)
         }
         do {
-            let (kind, payload) = try CacheEntryFormat.unframe(data)
+            let (kind, payload) = try CacheEntryFormat.unframe(data, releasingPages: mapped)
             let value: StepValue
             var files: [(String, String)] = []
             switch kind {
-            case .embedding: value = .embedding(try CacheCoding.embedding(from: payload, root: root))
-            case .neighbors: value = .neighbors(try CacheCoding.neighbors(from: payload, root: root))
+            case .embedding:
+                value = .embedding(try CacheCoding.embedding(from: payload, root: root, releasingPages: mapped))
+            case .neighbors:
+                value = .neighbors(try CacheCoding.neighbors(from: payload, root: root, releasingPages: mapped))
             case .files:
                 let (hashes, report) = try CacheCoding.files(from: payload)
                 for f in hashes {
@@ -118,7 +120,9 @@ public final class StepCache: Sendable {
                 value = .files(ExportResult(files: hashes.map(\.path), report: report))
             case .dataset: throw CacheEntryError("holds a dataset, not a step result")
             }
-            return .hit(CachedStep(key: key, value: value, outputHash: payload.withUnsafeBytes { ContentHash.hex(ContentHash.digest($0)) },
+            // The payload's hash is its checksum, already checked by `unframe`.
+            let outputHash = ContentHash.hex(Data(data.suffix(CacheEntryFormat.checksumSize)))
+            return .hit(CachedStep(key: key, value: value, outputHash: outputHash,
                                    inputFiles: current.map { ($0.path, $0.sha256) }, files: files))
         } catch {
             if !readOnly { try? FileManager.default.removeItem(at: entryURL(key)) }
@@ -196,11 +200,16 @@ public final class StepCache: Sendable {
     private func root(_ key: String) throws(CacheEntryError) -> Dataset {
         if let d = roots.withLock({ $0.byKey[key] }) { return d }
         let url = entryURL(key)
-        guard let data = try? MappedFile.read(url, path: key) else { throw .init("its root dataset \(key.prefix(12)) is missing") }
+        guard let (data, mapped) = try? MappedFile.map(url, path: key) else {
+            throw .init("its root dataset \(key.prefix(12)) is missing")
+        }
         do {
-            let (kind, payload) = try CacheEntryFormat.unframe(data)
-            guard kind == .dataset, ContentHash.of(payload) == key else { throw CacheEntryError("wrong content") }
-            let dataset = try CacheCoding.dataset(from: payload)
+            let (kind, payload) = try CacheEntryFormat.unframe(data, releasingPages: mapped)
+            // A root's name is the hash of its payload, which `unframe` checked against the checksum.
+            guard kind == .dataset, ContentHash.hex(Data(data.suffix(CacheEntryFormat.checksumSize))) == key else {
+                throw CacheEntryError("wrong content")
+            }
+            let dataset = try CacheCoding.dataset(from: payload, releasingPages: mapped)
             return roots.withLock {
                 if let d = $0.byKey[key] { return d }
                 $0.byKey[key] = dataset

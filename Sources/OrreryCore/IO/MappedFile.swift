@@ -11,6 +11,13 @@ import Foundation
 public enum MappedFile {
     /// The bytes of `url`, mapped (unmapped when the `Data` is released); `path` names it in errors.
     public static func read(_ url: URL, path: String) throws(OrreryError) -> Data {
+        try map(url, path: path).data
+    }
+
+    /// The bytes of `url` and whether they are a mapping. Only a mapping may have pages given back
+    /// with `release`: a file that cannot be mapped (a pipe, `/dev/stdin`, a process substitution)
+    /// is read into ordinary memory, where giving pages back would zero them.
+    public static func map(_ url: URL, path: String) throws(OrreryError) -> (data: Data, mapped: Bool) {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
             throw .fileNotFound(path)
@@ -22,17 +29,24 @@ public enum MappedFile {
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw .unreadable(path, reason: String(cString: strerror(errno))) }
         let size = Int(info.st_size)
-        guard size > 0 else { return Data() }
-        guard let base = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), base != MAP_FAILED else {
-            // Not mappable (a pipe, a special file system): read it whole instead.
-            return try DataFile.read(url, path: path)
+        guard size > 0, (info.st_mode & S_IFMT) == S_IFREG,
+              let base = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), base != MAP_FAILED else {
+            // Not mappable (a pipe, a special file system): read it to its end from the descriptor
+            // already open (a pipe can be read only once).
+            do {
+                return (try FileHandle(fileDescriptor: fd, closeOnDealloc: false).readToEnd() ?? Data(), false)
+            } catch {
+                throw .unreadable(path, reason: error.localizedDescription)
+            }
         }
-        return Data(bytesNoCopy: base, count: size, deallocator: .custom { pointer, count in
+        let data = Data(bytesNoCopy: base, count: size, deallocator: .custom { pointer, count in
             _ = munmap(pointer, count)
         })
+        return (data, true)
     }
 
-    /// Gives back the whole pages of `[from, to)` of a mapping made by `read`; they are read from
+    /// Gives back the whole pages of `[from, to)` of a mapping made by `map` (only when it says
+    /// `mapped`); they are read from
     /// the file again if touched later, so this never changes what the bytes are.
     static func release(_ base: UnsafeRawPointer, from: Int, to: Int) {
         let page = Int(sysconf(Int32(_SC_PAGESIZE)))

@@ -6,7 +6,10 @@ public enum NPYFormat {
     /// Parses `data` into a matrix; `path` names the file in errors.
     ///
     /// - Complexity: O(n·d).
-    public static func read(_ data: Data, path: String) throws(OrreryError) -> Matrix {
+    ///
+    /// With `releasingPages` (only for a mapping, see `MappedFile.map`), the pages of the file are
+    /// given back as they are converted: the peak is the matrix plus a window, not twice the matrix.
+    public static func read(_ data: Data, path: String, releasingPages: Bool = false) throws(OrreryError) -> Matrix {
         func bad(_ reason: String) -> OrreryError { .malformed(file: path, line: 0, column: nil, reason: reason) }
         let bytes = [UInt8](data.prefix(12))
         guard bytes.count >= 10, bytes[0] == 0x93, Array(bytes[1...5]) == Array("NUMPY".utf8) else {
@@ -67,12 +70,22 @@ public enum NPYFormat {
         data.withUnsafeBytes { raw in
             let body = UnsafeRawBufferPointer(rebasing: raw[bodyStart..<(bodyStart + expected)])
             storage.withUnsafeMutableBufferPointer { out in
-                if width == 4 {
-                    for i in 0..<count { out[i] = Float(bitPattern: UInt32(littleEndian: body.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self))) }
-                } else {
-                    for i in 0..<count {
-                        out[i] = Float(Double(bitPattern: UInt64(littleEndian: body.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self))))
+                var start = 0
+                while start < count {
+                    let end = min(count, start + (1 << 22))
+                    if width == 4 {
+                        for i in start..<end {
+                            out[i] = Float(bitPattern: UInt32(littleEndian: body.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self)))
+                        }
+                    } else {
+                        for i in start..<end {
+                            out[i] = Float(Double(bitPattern: UInt64(littleEndian: body.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self))))
+                        }
                     }
+                    if releasingPages, let base = body.baseAddress {
+                        MappedFile.release(base, from: start * width, to: end * width)
+                    }
+                    start = end
                 }
             }
         }
