@@ -36,7 +36,7 @@ public enum Bundled {
     /// GloVe 6B 50d, 50,000 most frequent words (Workflows/data).
     public static func glove() async throws -> Embedding {
         let dir = Fixtures.workflowsDirectory.appendingPathComponent("data")
-        let m = try NPYFormat.read(DataFile.read(dir.appendingPathComponent("glove.6B.50d.top50k.npy"), path: "npy"),
+        let m = try NPYFormat.read(MappedFile.read(dir.appendingPathComponent("glove.6B.50d.top50k.npy"), path: "npy"),
                                    path: "npy")
         let words = try MetadataTSV.read(contentsOf: dir.appendingPathComponent("glove.6B.50d.top50k.words.tsv"),
                                          path: "words")

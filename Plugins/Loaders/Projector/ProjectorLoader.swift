@@ -72,7 +72,7 @@ public enum ProjectorLoader: Loader {
             throw OrreryError.malformed(file: p.path, line: 0, column: nil,
                                         reason: "tensor '\(info.tensorName)' has no tensor_path (checkpoint tensors are not supported)")
         }
-        let data = try DataFile.read(url(tensorPath), path: tensorPath)
+        let data = try MappedFile.read(url(tensorPath), path: tensorPath)
         let vectors = tensorPath.hasSuffix(".bytes")
             ? try TensorFiles.readBytes(data, shape: info.tensorShape, path: tensorPath)
             : try TensorFiles.readTSV(data, path: tensorPath)
@@ -97,7 +97,7 @@ public enum ProjectorLoader: Loader {
         let root = Embedding(vectors: vectors, metadata: metadata, notes: notes)
         var states: [ProjectorState] = []
         if let b = info.bookmarksPath {
-            states = try ProjectorState.decodeFile(DataFile.read(url(b), path: b), path: b)
+            states = try ProjectorState.decodeFile(MappedFile.read(url(b), path: b), path: b)
             notes.set("bookmarks", states.map(\.label).joined(separator: "\n"))
         }
         guard let wanted = p.bookmark else {
@@ -168,7 +168,7 @@ public enum ProjectorLoader: Loader {
             }
             url = found
         }
-        let data = try DataFile.read(url, path: path)
+        let data = try MappedFile.read(url, path: path)
         if url.pathExtension == "json" || data.first(where: { !($0 == 0x20 || $0 == 0x0A || $0 == 0x09 || $0 == 0x0D) }) == 0x7B {
             return (url, try ProjectorConfig.parse(json: data, path: path))
         }

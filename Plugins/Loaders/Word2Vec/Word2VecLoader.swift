@@ -48,7 +48,7 @@ public enum Word2VecLoader: Loader {
 
     /// - Complexity: O(file size); memory is the file's bytes plus the n × d floats and the words.
     public static func load(_ p: Parameters, context: StepContext) async throws -> Embedding {
-        let data = try DataFile.read(context.inputURL(p.path), path: p.path)
+        let data = try MappedFile.read(context.inputURL(p.path), path: p.path)
         let table = try parse(data, path: p.path, limit: p.limit) { (done: Int, total: Int) throws(OrreryError) in
             try context.checkCancellation()
             context.progress(done, of: total, "rows")

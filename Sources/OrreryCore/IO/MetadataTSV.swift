@@ -42,7 +42,7 @@ public enum MetadataTSV {
 
     /// Reads the metadata file at `url`.
     public static func read(contentsOf url: URL, path: String) throws(OrreryError) -> MetadataTable {
-        try read(DataFile.read(url, path: path), path: path)
+        try read(MappedFile.read(url, path: path), path: path)
     }
 
     /// Writes `table` by the Projector's rules: a header only when there are several columns; tabs,
@@ -88,22 +88,5 @@ public enum MetadataTSV {
 
     static func lineNumber(_ data: Data, _ offset: Int) -> Int {
         1 + data.prefix(offset).reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
-    }
-}
-
-/// Reading whole data files with errors that name them.
-public enum DataFile {
-    /// The bytes of `url`; `path` names it in errors.
-    public static func read(_ url: URL, path: String) throws(OrreryError) -> Data {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
-            throw .fileNotFound(path)
-        }
-        if isDirectory.boolValue { throw .unreadable(path, reason: "it is a folder") }
-        do {
-            return try Data(contentsOf: url, options: .mappedIfSafe)
-        } catch {
-            throw .unreadable(path, reason: error.localizedDescription)
-        }
     }
 }

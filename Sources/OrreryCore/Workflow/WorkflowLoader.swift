@@ -10,15 +10,20 @@ public enum WorkflowLoader {
     public static func load(path: String, overrides: [String] = []) -> Result<Workflow, WorkflowDiagnostics> {
         let url = URL(fileURLWithPath: path)
         let text: String
-        do {
-            let data = try Data(contentsOf: url)
+        do throws(OrreryError) {
+            let data = try MappedFile.read(url, path: path)
             guard let t = String(data: data, encoding: .utf8) else {
                 return .failure(WorkflowDiagnostics([Diagnostic(.unreadableFile(path: path, reason: "it is not UTF-8 text"),
                                                                 at: nil)]))
             }
             text = t
         } catch {
-            let reason = FileManager.default.fileExists(atPath: path) ? "\(error.localizedDescription)" : "no such file"
+            let reason: String
+            switch error {
+            case .fileNotFound: reason = "no such file"
+            case .unreadable(_, let why): reason = why
+            default: reason = "\(error)"
+            }
             return .failure(WorkflowDiagnostics([Diagnostic(.unreadableFile(path: path, reason: reason), at: nil)]))
         }
         return parse(text, path: path, directory: url.deletingLastPathComponent(), overrides: overrides)
