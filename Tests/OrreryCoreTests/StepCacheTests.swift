@@ -178,4 +178,25 @@ import Testing
         #expect(try ContentHash.ofFile(url) == ContentHash.of("abc"))
         #expect(ContentHash.combining(["ab", "c"]) != ContentHash.combining(["a", "bc"]))
     }
+
+    /// A neighbours payload whose k times its query count overflows (found by FuzzCacheEntry) is a
+    /// damaged entry, reported, not a crash.
+    @Test func neighboursWithAnOverflowingKAreRejected() throws {
+        let root = Dataset(vectors: Matrix(rows: 2, columns: 1, storage: [1, 2]), metadata: MetadataTable(labels: ["a", "b"]))
+        var w = BinaryWriter()
+        w.string("cosine")
+        w.string("cosine")
+        w.string("root")      // the root's key
+        w.bool(true)          // the embedding is its root
+        w.strings([])         // axes
+        w.int(0)              // notes
+        w.ints([0, 1])        // queries
+        w.int(1 << 62)        // k: 2 × 2^62 overflows
+        w.int32s([])
+        w.floats([])
+        #expect(throws: CacheEntryError("neighbour lists are inconsistent")) {
+            try CacheCoding.neighbors(from: w.data, root: { (_: String) throws(CacheEntryError) in root })
+        }
+        #expect(StepCache.inspect(Data([1]) + w.data) == "neighbour lists are inconsistent")
+    }
 }
