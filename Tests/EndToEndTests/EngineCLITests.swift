@@ -16,10 +16,13 @@ import Testing
         return url.path
     }
 
-    func smallWorkflow(count: Int = 5) throws -> String {
-        try write("w.yaml", """
+    /// A workflow `name` over the 50,000 bundled words: `load`, its first `count` rows (`first`),
+    /// a table of them (step `table`, file `<table>.tsv`), then `more` (steps, indented by two).
+    func workflow(_ name: String, count: Int, table: String = "table", seed: Int = 0, more: String = "") throws -> String {
+        try write("\(name).yaml", """
             orrery: 1
-            name: small
+            name: \(name)
+            seed: \(seed)
             steps:
               load:
                 uses: loader.npy
@@ -28,12 +31,15 @@ import Testing
                 uses: selector.head
                 from: load
                 with: { count: \(count) }
-              table:
+              \(table):
                 uses: exporter.tsv
                 from: first
-                with: { path: first.tsv }
-            """)
+                with: { path: \(table == "table" ? "first" : table).tsv }
+
+            """ + more)
     }
+
+    func smallWorkflow(count: Int = 5) throws -> String { try workflow("small", count: count) }
 
     func orrery(_ args: [String]) throws -> (Int32, String, String) {
         try Harness.cli(args, in: folder)
@@ -109,21 +115,7 @@ import Testing
     /// SIGINT during a long step (all-points k=100 neighbours of 50,000 words): exit 130, no
     /// partial or temporary file anywhere, and the next run loads the finished steps from the cache.
     @Test func interruptedRunLeavesEverythingWholeAndResumes() throws {
-        let w = try write("long.yaml", """
-            orrery: 1
-            name: long
-            steps:
-              load:
-                uses: loader.npy
-                with: { path: \(data)/glove.6B.50d.top50k.npy, metadata: \(data)/glove.6B.50d.top50k.words.tsv }
-              first:
-                uses: selector.head
-                from: load
-                with: { count: 10 }
-              table:
-                uses: exporter.tsv
-                from: first
-                with: { path: first.tsv }
+        let w = try workflow("long", count: 10, more: """
               all:
                 uses: metric.cosine
                 from: first
@@ -158,22 +150,7 @@ import Testing
     /// loads the three finished steps from the cache, runs only the t-SNE and the table after it,
     /// and its result is the same as a run never interrupted (same seed, same bytes).
     @Test func killedTSNERunFinishesFromTheCacheNextTime() throws {
-        let w = try write("tsne.yaml", """
-            orrery: 1
-            name: tsne
-            seed: 3
-            steps:
-              load:
-                uses: loader.npy
-                with: { path: \(data)/glove.6B.50d.top50k.npy, metadata: \(data)/glove.6B.50d.top50k.words.tsv }
-              first:
-                uses: selector.head
-                from: load
-                with: { count: 1500 }
-              words:
-                uses: exporter.tsv
-                from: first
-                with: { path: words.tsv }
+        let w = try workflow("tsne", count: 1500, table: "words", seed: 3, more: """
               tsne:
                 uses: reducer.tsne
                 from: first

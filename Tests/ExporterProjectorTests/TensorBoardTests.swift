@@ -101,10 +101,11 @@ import Testing
             if server.isRunning { kill(server.processIdentifier, SIGKILL) }
         }
         let base = "http://127.0.0.1:\(port)/data/plugin/projector"
-        // Wait (bounded) for the server.
+        // Wait (bounded) for the server: a few seconds alone, but minutes when it starts beside
+        // the whole suite under a sanitizer on two cores.
         var runs = Data()
-        let deadline = Date().addingTimeInterval(120)
-        while Date() < deadline {
+        let deadline = Date().addingTimeInterval(600)
+        while Date() < deadline && server.isRunning {
             let (status, body) = await Self.get(base + "/runs")
             if status == 200 { runs = body; break }
             try await Task.sleep(for: .milliseconds(500))

@@ -267,9 +267,12 @@ struct BinaryReader {
         let n = try count(MemoryLayout<T>.stride)
         let b = try bytes(n * MemoryLayout<T>.stride)
         let release = releasingPages
+        // No empty array through `unsafeUninitializedCapacity`: it would store the count into the
+        // shared empty-array singleton, a write that ThreadSanitizer reports as a data race.
+        guard n > 0 else { return [] }
         return [T](unsafeUninitializedCapacity: n) { buffer, initialized in
             b.withUnsafeBytes { src in
-                guard n > 0, let base = buffer.baseAddress, let from = src.baseAddress else { return }
+                guard let base = buffer.baseAddress, let from = src.baseAddress else { return }
                 let to = UnsafeMutableRawPointer(base)
                 var done = 0
                 while done < src.count {
