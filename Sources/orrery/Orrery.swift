@@ -13,6 +13,7 @@ struct Orrery: AsyncParsableCommand {
         subcommands: [Run.self, Validate.self, Graph.self, Plugins.self, Cache.self])
 
     static func main() async {
+        let status: Int32
         do {
             var command = try parseAsRoot(normalise(Array(CommandLine.arguments.dropFirst())))
             if var asyncCommand = command as? any AsyncParsableCommand {
@@ -20,14 +21,25 @@ struct Orrery: AsyncParsableCommand {
             } else {
                 try command.run()
             }
+            return
         } catch {
-            let code = exitCode(for: error)
-            if code == .validationFailure {  // ArgumentParser's usage errors: Orrery promises 2
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
-                Foundation.exit(2)
-            }
-            exit(withError: error)
+            status = report(error)
         }
+        // Nothing but the status is alive here: LeakSanitizer reports what is allocated at exit.
+        Foundation.exit(status)
+    }
+
+    /// Prints what ArgumentParser would for `error` (help to standard output, errors to standard
+    /// error) and returns the exit status; Orrery promises 2 for usage errors.
+    private static func report(_ error: any Error) -> Int32 {
+        let c = exitCode(for: error)
+        let code = c == .validationFailure ? Exit.invalid : c
+        let message = fullMessage(for: error)
+        if !message.isEmpty {
+            let stream = code == .success ? FileHandle.standardOutput : FileHandle.standardError
+            stream.write(Data((message + "\n").utf8))
+        }
+        return code.rawValue
     }
 }
 
