@@ -42,7 +42,8 @@ public enum NPYLoader: Loader {
                   metadata: data/glove.6B.50d.top50k.words.tsv
             """)
 
-    /// - Complexity: O(n·d) time; the file's bytes plus the n × d floats in memory.
+    /// - Complexity: O(n·d) time; memory is the n × d floats plus a window of the file (the
+    ///   mapping's pages are given back as they are converted).
     public static func load(_ p: Parameters, context: StepContext) async throws -> Embedding {
         let (data, mapped) = try MappedFile.map(context.inputURL(p.path), path: p.path)
         let vectors = try NPYFormat.read(data, path: p.path, releasingPages: mapped)

@@ -46,8 +46,8 @@ public enum MappedFile {
     }
 
     /// Gives back the whole pages of `[from, to)` of a mapping made by `map` (only when it says
-    /// `mapped`); they are read from
-    /// the file again if touched later, so this never changes what the bytes are.
+    /// `mapped`); they are read from the file again if touched later, so this never changes what
+    /// the bytes are.
     static func release(_ base: UnsafeRawPointer, from: Int, to: Int) {
         let page = Int(sysconf(Int32(_SC_PAGESIZE)))
         guard page > 0 else { return }
