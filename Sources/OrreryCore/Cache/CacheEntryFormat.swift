@@ -116,6 +116,10 @@ enum CacheEntryFormat {
         return (kind, payload)
     }
 
+    /// The stored checksum of a framed entry (hex): the SHA-256 of its payload once `unframe`
+    /// has accepted it.
+    static func checksum(of data: Data) -> String { ContentHash.hex(Data(data.suffix(checksumSize))) }
+
     /// How many bytes of a mapping are read before they are given back.
     static let releaseWindow = 16 << 20
 }

@@ -120,9 +120,7 @@ public final class StepCache: Sendable {
                 value = .files(ExportResult(files: hashes.map(\.path), report: report))
             case .dataset: throw CacheEntryError("holds a dataset, not a step result")
             }
-            // The payload's hash is its checksum, already checked by `unframe`.
-            let outputHash = ContentHash.hex(Data(data.suffix(CacheEntryFormat.checksumSize)))
-            return .hit(CachedStep(key: key, value: value, outputHash: outputHash,
+            return .hit(CachedStep(key: key, value: value, outputHash: CacheEntryFormat.checksum(of: data),
                                    inputFiles: current.map { ($0.path, $0.sha256) }, files: files))
         } catch {
             if !readOnly { try? FileManager.default.removeItem(at: entryURL(key)) }
@@ -205,8 +203,8 @@ public final class StepCache: Sendable {
         }
         do {
             let (kind, payload) = try CacheEntryFormat.unframe(data, releasingPages: mapped)
-            // A root's name is the hash of its payload, which `unframe` checked against the checksum.
-            guard kind == .dataset, ContentHash.hex(Data(data.suffix(CacheEntryFormat.checksumSize))) == key else {
+            // A root is named by the hash of its payload.
+            guard kind == .dataset, CacheEntryFormat.checksum(of: data) == key else {
                 throw CacheEntryError("wrong content")
             }
             let dataset = try CacheCoding.dataset(from: payload, releasingPages: mapped)
