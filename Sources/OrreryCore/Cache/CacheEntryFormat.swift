@@ -103,12 +103,8 @@ enum CacheEntryFormat {
         let stored = data[start + Int(length) ..< data.endIndex]
         let digest = payload.withUnsafeBytes { bytes in
             var hasher = SHA256()
-            var done = 0
-            while done < bytes.count {
-                let piece = min(bytes.count - done, releaseWindow)
-                hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: bytes[done ..< done + piece]))
-                if releasingPages, let base = bytes.baseAddress { MappedFile.release(base, from: done, to: done + piece) }
-                done += piece
+            MappedFile.inWindows(bytes, releasing: releasingPages) {
+                hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: bytes[$0]))
             }
             return Data(hasher.finalize())
         }
@@ -119,9 +115,6 @@ enum CacheEntryFormat {
     /// The stored checksum of a framed entry (hex): the SHA-256 of its payload once `unframe`
     /// has accepted it.
     static func checksum(of data: Data) -> String { ContentHash.hex(Data(data.suffix(checksumSize))) }
-
-    /// How many bytes of a mapping are read before they are given back.
-    static let releaseWindow = 16 << 20
 }
 
 /// Why a cache entry was rejected.
@@ -277,13 +270,8 @@ struct BinaryReader {
         return [T](unsafeUninitializedCapacity: n) { buffer, initialized in
             b.withUnsafeBytes { src in
                 guard let base = buffer.baseAddress, let from = src.baseAddress else { return }
-                let to = UnsafeMutableRawPointer(base)
-                var done = 0
-                while done < src.count {
-                    let piece = min(src.count - done, CacheEntryFormat.releaseWindow)
-                    (to + done).copyMemory(from: from + done, byteCount: piece)
-                    if release { MappedFile.release(from, from: done, to: done + piece) }
-                    done += piece
+                MappedFile.inWindows(src, releasing: release) { r in
+                    (UnsafeMutableRawPointer(base) + r.lowerBound).copyMemory(from: from + r.lowerBound, byteCount: r.count)
                 }
             }
             initialized = n

@@ -45,6 +45,22 @@ public enum MappedFile {
         return (data, true)
     }
 
+    /// Calls `body` with consecutive byte ranges of `bytes` (`window` bytes each, the last shorter)
+    /// and, when `releasing` (only for a mapping, see `map`), gives back each range's pages once
+    /// `body` is done with it: one pass over a large file keeps only a window of it resident.
+    static func inWindows(_ bytes: UnsafeRawBufferPointer, releasing: Bool, _ body: (Range<Int>) -> Void) {
+        var done = 0
+        while done < bytes.count {
+            let end = min(bytes.count, done + window)
+            body(done..<end)
+            if releasing, let base = bytes.baseAddress { release(base, from: done, to: end) }
+            done = end
+        }
+    }
+
+    /// The bytes `inWindows` hands over at a time (a multiple of every value width).
+    static let window = 16 << 20
+
     /// Gives back the whole pages of `[from, to)` of a mapping made by `map` (only when it says
     /// `mapped`); they are read from the file again if touched later, so this never changes what
     /// the bytes are.

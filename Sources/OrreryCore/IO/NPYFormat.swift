@@ -70,22 +70,17 @@ public enum NPYFormat {
         data.withUnsafeBytes { raw in
             let body = UnsafeRawBufferPointer(rebasing: raw[bodyStart..<(bodyStart + expected)])
             storage.withUnsafeMutableBufferPointer { out in
-                var start = 0
-                while start < count {
-                    let end = min(count, start + (1 << 22))
+                MappedFile.inWindows(body, releasing: releasingPages) { bytes in
+                    let values = bytes.lowerBound / width ..< bytes.upperBound / width
                     if width == 4 {
-                        for i in start..<end {
+                        for i in values {
                             out[i] = Float(bitPattern: UInt32(littleEndian: body.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self)))
                         }
                     } else {
-                        for i in start..<end {
+                        for i in values {
                             out[i] = Float(Double(bitPattern: UInt64(littleEndian: body.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self))))
                         }
                     }
-                    if releasingPages, let base = body.baseAddress {
-                        MappedFile.release(base, from: start * width, to: end * width)
-                    }
-                    start = end
                 }
             }
         }
