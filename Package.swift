@@ -4,41 +4,33 @@
 //
 // The folders under Plugins/ hold *Orrery* plugins (loaders, reducers, metrics, selectors, exporters):
 // ordinary library targets registered in Sources/OrreryPlugins. They are not SwiftPM build plugins.
+import Foundation
 import PackageDescription
 
-/// Every built-in Orrery plugin: (kind folder, name). The target is `<Kind><Name>` at
-/// `Plugins/<Kind>s/<Name>`, its tests `<Kind><Name>Tests` at `Tests/<Kind><Name>Tests`.
-/// Adding a plugin = a folder, one line here, one line in Sources/OrreryPlugins.
-let builtInPlugins: [(kind: String, name: String)] = [
-    ("Loader", "NPY"),
-    ("Metric", "Cosine"),
-    ("Metric", "Angle"),
-    ("Metric", "Euclidean"),
-    ("Metric", "Dot"),
-    ("Selector", "Neighbors"),
-    ("Selector", "Regex"),
-    ("Loader", "GloVe"),
-    ("Loader", "Word2Vec"),
-    ("Loader", "TSV"),
-    ("Selector", "Head"),
-    ("Reducer", "CustomAxis"),
-    ("Reducer", "PCA"),
-    ("Reducer", "Sphereize"),
-    ("Selector", "Sphere"),
-    ("Selector", "Points"),
-    ("Selector", "Sample"),
-    ("Exporter", "TSV"),
-    ("Exporter", "Neighbors"),
-    ("Exporter", "Summary"),
-    ("Loader", "Projector"),
-    ("Exporter", "Projector"),
-    ("Exporter", "Bookmarks"),
-    ("Exporter", "Sprite"),
-    ("Exporter", "SVG"),
-    ("Exporter", "HTML"),
-    ("Exporter", "NPY"),
-    ("Reducer", "TSNE"),
-]
+/// Every built-in Orrery plugin, found by its folder: `Plugins/<Kind>s/<Name>` is the target
+/// `<Kind><Name>`, its tests `<Kind><Name>Tests` at `Tests/<Kind><Name>Tests`. The one hand-kept list
+/// of plugins is `builtInPlugins` in Sources/OrreryPlugins (a test fails when a folder is missing
+/// from it), so adding a plugin = a folder and one line there.
+let builtInPlugins: [(kind: String, name: String)] = {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Plugins")
+    let fm = FileManager.default
+    var found: [(kind: String, name: String)] = []
+    for kind in ["Loader", "Reducer", "Metric", "Selector", "Exporter"] {
+        let folder = root.appendingPathComponent(kind + "s")
+        let names = (try? fm.contentsOfDirectory(atPath: folder.path)) ?? []
+        for name in names.sorted() where !name.hasPrefix(".") {
+            var isDirectory: ObjCBool = false
+            if fm.fileExists(atPath: folder.appendingPathComponent(name).path, isDirectory: &isDirectory), isDirectory.boolValue {
+                found.append((kind, name))
+            }
+        }
+    }
+    return found
+}()
+
+/// What a plugin target uses besides OrreryCore (support libraries, system libraries); plugins never
+/// depend on other plugins.
+let pluginDependencies: [String: [Target.Dependency]] = [:]
 
 let swiftSettings: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 
@@ -47,7 +39,7 @@ let pluginTargets: [Target] = builtInPlugins.flatMap { plugin -> [Target] in
     return [
         .target(
             name: module,
-            dependencies: ["OrreryCore"],
+            dependencies: ["OrreryCore"] + (pluginDependencies[module] ?? []),
             path: "Plugins/\(plugin.kind)s/\(plugin.name)",
             swiftSettings: swiftSettings
         ),
