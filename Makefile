@@ -1,5 +1,5 @@
 # Orrery — the two commands: `make demo` (set up and run the flagship study) and `make test`.
-.PHONY: setup demo test docs bench clean hardening
+.PHONY: setup demo test example docs bench clean hardening
 
 setup:
 	@bash scripts/setup
@@ -11,6 +11,15 @@ demo: setup
 # Release mode: the suite runs real studies (t-SNE, all-points kNN) that debug builds make slow.
 test: setup
 	swift test -c release --explicit-target-dependency-import-check error
+	$(MAKE) example
+
+# The plugin package outside the tree (Examples/RandomProjection): its own tests (which run the
+# conformance checks on its reducer), and its `orrery`, which lists the built-ins plus its reducer.
+example:
+	cd Examples/RandomProjection && swift test
+	cd Examples/RandomProjection && swift run orrery plugins | grep -q 'reducer.random-projection'
+	cd Examples/RandomProjection && swift run orrery plugins | grep -q 'reducer.tsne'
+	@echo "example package: built, tested, and its orrery lists reducer.random-projection with the built-ins"
 
 # The hostile-input catalogue, the fuzzers (each until its coverage stops growing, in 60 s windows),
 # and the whole test suite under AddressSanitizer (with LeakSanitizer) and ThreadSanitizer, in

@@ -59,6 +59,10 @@ let package = Package(
         .executable(name: "orrery", targets: ["orrery"]),
         .library(name: "OrreryCore", targets: ["OrreryCore"]),
         .library(name: "OrreryPlugins", targets: ["OrreryPlugins"]),
+        // The whole command line as a library, for packages that add plugins of their own.
+        .library(name: "OrreryCommandLine", targets: ["OrreryCommandLine"]),
+        // The test kit: an in-memory run context, fixtures, references and the conformance checks.
+        .library(name: "OrreryTesting", targets: ["OrreryTesting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
@@ -79,12 +83,14 @@ let package = Package(
             dependencies: ["OrreryCore"] + builtInPlugins.map { .target(name: $0.kind + $0.name) },
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "OrreryCommandLine",
+            dependencies: ["OrreryCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "orrery",
-            dependencies: [
-                "OrreryCore", "OrreryPlugins",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
+            dependencies: ["OrreryCommandLine", "OrreryPlugins"],
             swiftSettings: swiftSettings
         ),
         // Times Orrery's kernels for bench/run (not a product; the library never prints).

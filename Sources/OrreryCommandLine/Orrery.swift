@@ -1,18 +1,35 @@
 import ArgumentParser
 import Foundation
 import OrreryCore
-import OrreryPlugins
 
-/// The command-line tool: it declares commands and prints what the library returns.
-@main
-struct Orrery: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+/// The command-line tool as a library: it declares commands and prints what the library returns.
+/// A package with plugins of its own builds its `orrery` from it:
+///
+/// ```swift
+/// import OrreryCommandLine
+/// import OrreryPlugins
+/// await Orrery.main(plugins: builtInPlugins + [RandomProjectionReducer.self])
+/// ```
+public struct Orrery: AsyncParsableCommand {
+    /// The plugins of this run of the tool (set by `main(plugins:)`, scoped to its task).
+    @TaskLocal static var registry = PluginRegistry([])
+
+    /// Runs the command line with `plugins` registered; exits the process.
+    public static func main(plugins: [any Plugin.Type]) async {
+        await $registry.withValue(PluginRegistry(plugins)) {
+            await main()
+        }
+    }
+
+    public init() {}
+
+    public static let configuration = CommandConfiguration(
         commandName: "orrery",
         abstract: "A workbench for studying embeddings, driven by YAML workflows.",
         discussion: "Exit codes: 0 success, 1 a step failed, 2 invalid workflow or arguments, 130 interrupted.",
         subcommands: [Run.self, Validate.self, Graph.self, Plugins.self, Cache.self])
 
-    static func main() async {
+    public static func main() async {
         let status: Int32
         do {
             var command = try parseAsRoot(normalise(Array(CommandLine.arguments.dropFirst())))
@@ -73,7 +90,7 @@ func printError(_ s: String) {
 
 /// Loads and validates, printing every diagnostic and failing with exit code 2.
 func loadPlan(_ file: String, overrides: [String] = []) throws -> WorkflowPlan {
-    switch WorkflowPlan.load(path: file, overrides: overrides, registry: .builtIn) {
+    switch WorkflowPlan.load(path: file, overrides: overrides, registry: Orrery.registry) {
     case .success(let plan): return plan
     case .failure(let diagnostics):
         printError(diagnostics.description)

@@ -2,7 +2,6 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import OrreryCore
-import OrreryPlugins
 import Synchronization
 
 struct Run: AsyncParsableCommand {
@@ -111,7 +110,7 @@ struct Run: AsyncParsableCommand {
         let printer = ProgressPrinter(plan: plan)
         var options = options
         options.events = printer.handle
-        let runner = Runner(registry: .builtIn)
+        let runner = Runner(registry: Orrery.registry)
         let task = Task { [options] in try await runner.run(plan, options: options) }
         let signals = [SIGINT, SIGTERM].map { sig -> any DispatchSourceSignal in
             signal(sig, SIG_IGN)

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import OrreryCore
-import OrreryPlugins
 
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -46,7 +45,7 @@ struct Plugins: ParsableCommand {
     var markdown = false
 
     func run() throws {
-        let registry = PluginRegistry.builtIn
+        let registry = Orrery.registry
         if markdown {
             print(PluginReference.markdown(registry), terminator: "")
             return
