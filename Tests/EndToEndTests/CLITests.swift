@@ -89,7 +89,7 @@ import Testing
         let (code, out, _) = try Harness.cli(["graph", "Workflows/politics-best-worst.yaml"])
         #expect(code == 0)
         #expect(out.hasPrefix("flowchart LR\n"))
-        #expect(out.contains("near_politics --> best_worst"))
+        #expect(out.contains("near_2d_politics --> best_2d_worst"))
     }
 
     @Test func setOverridesAParameter() throws {
