@@ -67,7 +67,7 @@ import Testing
         #expect(err.contains("failing.yaml:11:3: error: step 'near' (selector.neighbors) failed: no point has label 'qqqzzzx'"))
         // Whatever was written is whole: either no file or the complete table; never a temporary file.
         let files = (try? FileManager.default.contentsOfDirectory(atPath: out.path)) ?? []
-        #expect(!files.contains { $0.hasSuffix(".tmp") || $0.hasPrefix(".") })
+        #expect(!files.contains { $0.contains(AtomicFile.temporaryPrefix) || $0.hasPrefix(".") })
         #expect(!files.contains("near.tsv"))
         if files.contains("all.tsv") {
             let lines = try String(contentsOf: out.appendingPathComponent("all.tsv"), encoding: .utf8).split(separator: "\n")

@@ -20,7 +20,7 @@ import Testing
         ("sub/", "ends with '/'; name a file (or a folder) without the trailing slash"),
         ("orrery.lock", "is orrery.lock, the run record Orrery writes there"),
         ("./orrery.lock", "is orrery.lock, the run record Orrery writes there"),
-        ("a/.orrery-tmp-1-x", "'.orrery-tmp-1-x' looks like one of Orrery's temporary files, which are deleted on the next run"),
+        ("a/.orrery-tmp-1-x", "uses the name of Orrery's temporary files ('.orrery-tmp-…'), which are deleted on the next run"),
         ("a\u{0}b", "contains a NUL byte"),
     ])
     func lexicalProblemsAreNamed(_ path: String, _ reason: String) {

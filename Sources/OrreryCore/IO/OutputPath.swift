@@ -29,8 +29,8 @@ public enum OutputPath {
         if named.count == 1, named[0] == RunRecord.fileName {
             return "is \(RunRecord.fileName), the run record Orrery writes there"
         }
-        if let temp = named.first(where: AtomicFile.isTemporaryName) {
-            return "'\(temp)' looks like one of Orrery's temporary files, which are deleted on the next run"
+        if named.contains(where: AtomicFile.isTemporaryName) {
+            return "uses the name of Orrery's temporary files ('\(AtomicFile.temporaryPrefix)…'), which are deleted on the next run"
         }
         return nil
     }
