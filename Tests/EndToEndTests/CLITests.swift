@@ -99,4 +99,44 @@ import Testing
         #expect(code == 0)
         #expect(stdout.contains("blue: (red, 27.1°)\n"))
     }
+
+    /// A small workflow that loads 4 points and writes one table.
+    static func smallWorkflow(in dir: URL) throws {
+        try NPYFormat.write(Matrix([[1, 2], [3, 4], [5, 6], [7, 8]])).write(to: dir.appendingPathComponent("v.npy"))
+        try "orrery: 1\nname: small\nsteps:\n  load:\n    uses: loader.npy\n    with: { path: v.npy }\n  t:\n    uses: exporter.tsv\n    from: load\n    with: { path: t.tsv }\n"
+            .write(to: dir.appendingPathComponent("small.yaml"), atomically: true, encoding: .utf8)
+    }
+
+    @Test func anImpossibleOutputFolderIsFoundBeforeAnyStep() throws {
+        let dir = Fixtures.temporaryDirectory()
+        try Self.smallWorkflow(in: dir)
+        try "x".write(to: dir.appendingPathComponent("afile"), atomically: true, encoding: .utf8)
+        for command in ["validate", "run"] {
+            let (code, out, err) = try Harness.cli([command, "small.yaml", "--output", "afile/out"], in: dir)
+            #expect(code == 2, "\(command)")
+            #expect(err == "error: cannot use 'afile/out' as the output folder: it cannot be created: \(dir.resolvingSymlinksInPath().path)/afile is a file, not a folder\n"
+                    || err.hasSuffix("afile is a file, not a folder\n"), "\(command): \(err)")
+            #expect(!out.contains("✓"), "\(command) ran a step")
+        }
+        let (code, _, err) = try Harness.cli(["validate", "small.yaml", "--output", "afile"], in: dir)
+        #expect(code == 2)
+        #expect(err == "error: cannot use 'afile' as the output folder: it is a file, not a folder\n")
+    }
+
+    @Test func aRunThatCannotWriteItsLockFails() throws {
+        let dir = Fixtures.temporaryDirectory()
+        try Self.smallWorkflow(in: dir)
+        // orrery.lock is a folder that is not empty: renaming the record over it fails.
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("out/orrery.lock/keep"), withIntermediateDirectories: true)
+        let (code, _, err) = try Harness.cli(["run", "small.yaml", "--output", "out"], in: dir)
+        #expect(code == 1)
+        #expect(err.contains("error: the steps ran, but orrery.lock could not be written: cannot write "))
+        #expect(err.contains("orrery.lock: it is a folder"))
+    }
+
+    @Test func versionIsPrinted() throws {
+        let (code, out, _) = try Harness.cli(["--version"])
+        #expect(code == 0)
+        #expect(out == OrreryVersion.current + "\n")
+    }
 }
