@@ -12,8 +12,13 @@ struct Validate: ParsableCommand {
     @Option(name: .customLong("set"), help: "Override a parameter: step.param=value (repeatable).")
     var overrides: [String] = []
 
+    @Option(name: .shortAndLong, help: "Also check that a run can write this output folder (default: out/<workflow name>).")
+    var output: String?
+
     func run() throws {
         let plan = try loadPlan(file, overrides: overrides)
+        let folder = output ?? "out/\(plan.workflow.name)"
+        try checkOutputFolder(URL(fileURLWithPath: folder), shownAs: folder)
         print("\(file): ok — \(plan.steps.count) steps: " + plan.steps.map(\.id).joined(separator: " → "))
     }
 }

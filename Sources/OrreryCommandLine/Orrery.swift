@@ -27,6 +27,7 @@ public struct Orrery: AsyncParsableCommand {
         commandName: "orrery",
         abstract: "A workbench for studying embeddings, driven by YAML workflows.",
         discussion: "Exit codes: 0 success, 1 a step failed, 2 invalid workflow or arguments, 130 interrupted.",
+        version: OrreryVersion.current,
         subcommands: [Run.self, Validate.self, Graph.self, Plugins.self, Cache.self])
 
     public static func main() async {
@@ -86,6 +87,15 @@ enum Exit {
 /// Writes to standard error.
 func printError(_ s: String) {
     FileHandle.standardError.write(Data((s + "\n").utf8))
+}
+
+/// Checks that a run can write `folder` before any step runs; prints why not and fails with exit
+/// code 2 otherwise.
+func checkOutputFolder(_ folder: URL, shownAs name: String) throws {
+    if let problem = OutputFolder.problem(folder) {
+        printError("error: cannot use '\(name)' as the output folder: \(problem)")
+        throw Exit.invalid
+    }
 }
 
 /// Loads and validates, printing every diagnostic and failing with exit code 2.

@@ -37,7 +37,8 @@ struct Run: AsyncParsableCommand {
 
     func run() async throws {
         let plan = try loadPlan(file, overrides: overrides)
-        let outputDirectory = URL(fileURLWithPath: output ?? "out/\(plan.workflow.name)")
+        let outputName = output ?? "out/\(plan.workflow.name)"
+        let outputDirectory = URL(fileURLWithPath: outputName)
         let stepCache = StepCache(directory: cache.map { URL(fileURLWithPath: $0) } ?? StepCache.defaultDirectory)
         var forced: Set<String> = []
         for id in force {
@@ -59,6 +60,7 @@ struct Run: AsyncParsableCommand {
             print(forecast.text)
             return
         }
+        if !check { try checkOutputFolder(outputDirectory, shownAs: outputName) }
         if check {
             try await runCheck(plan, outputDirectory: outputDirectory)
             return
@@ -68,7 +70,9 @@ struct Run: AsyncParsableCommand {
             outputDirectory: outputDirectory, cache: stepCache, force: forced))
         let record = try runRecord(plan, outcome)
         do { try record.write(to: outputDirectory) } catch {
-            printError("warning: could not write \(RunRecord.fileName): \(error)")
+            // A run that cannot record itself cannot be checked or resumed: it did not succeed.
+            printError("error: the steps ran, but \(RunRecord.fileName) could not be written: \(error)")
+            throw Exit.stepFailed
         }
         let total = outcome.summaries.reduce(0) { $0 + $1.seconds }
         let cached = outcome.records.filter(\.cached).count
@@ -189,6 +193,12 @@ final class ProgressPrinter: Sendable {
             case .report(_, let text):
                 clear(&s)
                 print(text)
+            case .stepCancelled(let step, let plugin):
+                clear(&s)
+                print(RunEventText.cancelled(step: step, plugin: plugin, idWidth: idWidth, pluginWidth: pluginWidth))
+            case .notice(let message):
+                clear(&s)
+                FileHandle.standardError.write(Data("orrery: \(message)\n".utf8))
             }
             fflush(nil)
         }

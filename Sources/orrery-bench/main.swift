@@ -5,6 +5,7 @@
 //   orrery-bench knn  --data X.npy [--rows N] [--k 100] [--out indices.npy]
 //   orrery-bench tsne --data X.npy [--rows N] [--params '{ iterations: 1000 }']
 //   orrery-bench quality --data X.npy [--rows N]
+//   orrery-bench neighbors-export --data X.npy [--rows N] [--k 100] [--metadata words.tsv]
 import Foundation
 import OrreryCore
 import OrreryPlugins
@@ -106,6 +107,33 @@ func run() async throws {
             try NPYFormat.write(m).write(to: URL(fileURLWithPath: out))
         }
         print(json(common + [("seconds", String(time)), ("cpu_seconds", String(cpuSeconds() - cpuStart)), ("k", String(k)),
+                             ("peak_rss_mib", String(peakMiB()))]))
+
+    case "neighbors-export":
+        // exporter.neighbors' file for every point's k lists: the byte writer (text and TSV) and,
+        // for comparison, the per-pair String building it replaced.
+        let k = option("k", args).flatMap(Int.init) ?? 100
+        let metadata = try option("metadata", args).map { try MetadataTSV.read(contentsOf: URL(fileURLWithPath: $0), path: $0) }
+        let table = metadata.map { m in MetadataTable(labels: (0..<x.rows).map(m.label)) } ?? MetadataTable(labels: (0..<x.rows).map(String.init))
+        let e = Embedding(vectors: x, metadata: table)
+        guard let result = NearestNeighborSearch.search(points: x, queries: x, queryRows: Array(0..<x.rows), k: k,
+                                                        measure: .cosine) else { return }
+        let n = Neighbors(metric: "metric.cosine", unit: "", embedding: e, queries: Array(0..<x.rows), k: k,
+                          indices: result.indices, distances: result.distances)
+        var bytes = 0, tsvBytes = 0, referenceBytes = 0
+        let text = seconds { bytes = NeighborsText.text(n, decimals: 3).count }
+        let tsv = seconds { tsvBytes = NeighborsText.tsv(n).count }
+        let reference = seconds {
+            let lines = n.queries.indices.map { q in
+                n.embedding.label(n.queries[q]) + ": " + n.list(q).map {
+                    "(\(n.embedding.label($0.row)), \(NumberText.fixed(Double($0.distance), 3)))"
+                }.joined(separator: ", ")
+            }
+            referenceBytes = (lines.joined(separator: "\n") + "\n").utf8.count
+        }
+        print(json(common + [("k", String(k)), ("text_seconds", String(text)), ("tsv_seconds", String(tsv)),
+                             ("string_building_seconds", String(reference)), ("text_bytes", String(bytes)),
+                             ("tsv_bytes", String(tsvBytes)), ("same_size_as_string_building", String(bytes == referenceBytes)),
                              ("peak_rss_mib", String(peakMiB()))]))
 
     case "quality":

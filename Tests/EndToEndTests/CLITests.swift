@@ -67,7 +67,7 @@ import Testing
         #expect(err.contains("failing.yaml:11:3: error: step 'near' (selector.neighbors) failed: no point has label 'qqqzzzx'"))
         // Whatever was written is whole: either no file or the complete table; never a temporary file.
         let files = (try? FileManager.default.contentsOfDirectory(atPath: out.path)) ?? []
-        #expect(!files.contains { $0.hasSuffix(".tmp") || $0.hasPrefix(".") })
+        #expect(!files.contains { $0.contains(AtomicFile.temporaryPrefix) || $0.hasPrefix(".") })
         #expect(!files.contains("near.tsv"))
         if files.contains("all.tsv") {
             let lines = try String(contentsOf: out.appendingPathComponent("all.tsv"), encoding: .utf8).split(separator: "\n")
@@ -89,7 +89,7 @@ import Testing
         let (code, out, _) = try Harness.cli(["graph", "Workflows/politics-best-worst.yaml"])
         #expect(code == 0)
         #expect(out.hasPrefix("flowchart LR\n"))
-        #expect(out.contains("near_politics --> best_worst"))
+        #expect(out.contains("near_2d_politics --> best_2d_worst"))
     }
 
     @Test func setOverridesAParameter() throws {
@@ -98,5 +98,45 @@ import Testing
                                                  "--output", out.path])
         #expect(code == 0)
         #expect(stdout.contains("blue: (red, 27.1°)\n"))
+    }
+
+    /// A small workflow that loads 4 points and writes one table.
+    static func smallWorkflow(in dir: URL) throws {
+        try NPYFormat.write(Matrix([[1, 2], [3, 4], [5, 6], [7, 8]])).write(to: dir.appendingPathComponent("v.npy"))
+        try "orrery: 1\nname: small\nsteps:\n  load:\n    uses: loader.npy\n    with: { path: v.npy }\n  t:\n    uses: exporter.tsv\n    from: load\n    with: { path: t.tsv }\n"
+            .write(to: dir.appendingPathComponent("small.yaml"), atomically: true, encoding: .utf8)
+    }
+
+    @Test func anImpossibleOutputFolderIsFoundBeforeAnyStep() throws {
+        let dir = Fixtures.temporaryDirectory()
+        try Self.smallWorkflow(in: dir)
+        try "x".write(to: dir.appendingPathComponent("afile"), atomically: true, encoding: .utf8)
+        for command in ["validate", "run"] {
+            let (code, out, err) = try Harness.cli([command, "small.yaml", "--output", "afile/out"], in: dir)
+            #expect(code == 2, "\(command)")
+            #expect(err == "error: cannot use 'afile/out' as the output folder: it cannot be created: \(dir.resolvingSymlinksInPath().path)/afile is a file, not a folder\n"
+                    || err.hasSuffix("afile is a file, not a folder\n"), "\(command): \(err)")
+            #expect(!out.contains("✓"), "\(command) ran a step")
+        }
+        let (code, _, err) = try Harness.cli(["validate", "small.yaml", "--output", "afile"], in: dir)
+        #expect(code == 2)
+        #expect(err == "error: cannot use 'afile' as the output folder: it is a file, not a folder\n")
+    }
+
+    @Test func aRunThatCannotWriteItsLockFails() throws {
+        let dir = Fixtures.temporaryDirectory()
+        try Self.smallWorkflow(in: dir)
+        // orrery.lock is a folder that is not empty: renaming the record over it fails.
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("out/orrery.lock/keep"), withIntermediateDirectories: true)
+        let (code, _, err) = try Harness.cli(["run", "small.yaml", "--output", "out"], in: dir)
+        #expect(code == 1)
+        #expect(err.contains("error: the steps ran, but orrery.lock could not be written: cannot write "))
+        #expect(err.contains("orrery.lock: it is a folder"))
+    }
+
+    @Test func versionIsPrinted() throws {
+        let (code, out, _) = try Harness.cli(["--version"])
+        #expect(code == 0)
+        #expect(out == OrreryVersion.current + "\n")
     }
 }

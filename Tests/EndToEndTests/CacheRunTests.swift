@@ -177,6 +177,22 @@ import Testing
         #expect(record.differences(from: changed) == ["table: file first.tsv \(record.steps[2].files[0].sha256.prefix(12)) → 0000"])
     }
 
+    @Test func checkDifferencesNameTheParameterAndBothValues() async throws {
+        let p = try Project()
+        let before = try await p.run()
+        try p.write(count: 2)
+        let after = try await p.run()
+        let record = RunRecord(orrery: OrreryVersion.current, workflow: .init(name: "cached", path: "w.yaml", sha256: "x"),
+                               steps: before.records)
+        let rerun = RunRecord(orrery: OrreryVersion.current, workflow: .init(name: "cached", path: "w.yaml", sha256: "x"),
+                              steps: after.records)
+        let first = try #require(record.step("first")), again = try #require(rerun.step("first"))
+        #expect(first.changes(to: again) == ["parameter 'count': 3 → 2"])
+        let table = try #require(record.step("table")), tableAgain = try #require(rerun.step("table"))
+        #expect(table.changes(to: tableAgain) == ["input 'first' changed"])
+        #expect(record.differences(from: rerun).contains { $0.hasPrefix("first: cache key ") && $0.hasSuffix("(parameter 'count': 3 → 2)") })
+    }
+
     struct Failure: Error, CustomStringConvertible {
         var description: String
         init(_ d: String) { description = d }

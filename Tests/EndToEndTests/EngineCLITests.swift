@@ -133,8 +133,9 @@ import Testing
         // The kNN checks for cancellation once per block of queries: well under a second in a
         // release build, a few seconds in a debug build on a busy 2-core machine.
         #expect(stopSeconds < 20, "did not stop promptly")
-        #expect(!seen.contains("everything"))
-        let leftovers = (FileManager.default.subpaths(atPath: folder.path) ?? []).filter { $0.hasSuffix(".tmp") }
+        #expect(!seen.contains("✓ everything"))
+        #expect(seen.split(separator: "\n").contains { $0.hasPrefix("- everything ") && $0.hasSuffix("cancelled") })
+        let leftovers = (FileManager.default.subpaths(atPath: folder.path) ?? []).filter { $0.contains(AtomicFile.temporaryPrefix) }
         #expect(leftovers.isEmpty)
         #expect(try String(contentsOf: folder.appendingPathComponent("out/long/first.tsv"), encoding: .utf8)
             .split(separator: "\n").count == 11)
@@ -168,7 +169,7 @@ import Testing
         #expect(stopSeconds < 20, "did not stop promptly")
         #expect(!seen.contains("✓ tsne"))
         let out = folder.appendingPathComponent("out/tsne")
-        let leftovers = (FileManager.default.subpaths(atPath: folder.path) ?? []).filter { $0.hasSuffix(".tmp") }
+        let leftovers = (FileManager.default.subpaths(atPath: folder.path) ?? []).filter { $0.contains(AtomicFile.temporaryPrefix) }
         #expect(leftovers.isEmpty)
         #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("layout.tsv").path))
         #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("orrery.lock").path))

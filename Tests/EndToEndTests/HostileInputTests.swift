@@ -31,12 +31,18 @@ import Testing
     static let header = "orrery: 1\nname: h\n"
     static let npyStep = "  load:\n    uses: loader.npy\n    with: { path: v.npy }\n"
 
+    static func export(_ plugin: String, _ with: String) -> String {
+        "  \(plugin.split(separator: ".").last ?? "x"):\n    uses: \(plugin)\n    from: load\n    with: \(with)\n"
+    }
+    /// The expected message of a case whose message is being recorded (CATALOGUE_DUMP).
+    static let pending = "(pending)"
+
     static let workflowCases: [WorkflowCase] = [
         .init("empty file", "", "w.yaml:1:1: error: the workflow file is empty\n\n^\n1 error found"),
         .init("only a comment", "# nothing\n", "w.yaml:1:1: error: the workflow file is empty\n# nothing\n^\n1 error found"),
         .init("YAML syntax: unclosed flow mapping", header + "steps: { load: [\n", "w.yaml:4:1: error: YAML syntax: did not find expected node content (while parsing a flow node at line 4, column 1)\n\n^\n1 error found"),
         .init("YAML syntax: bad indentation", header + "steps:\n  load:\n    uses: loader.npy\n   with: {}\n", "w.yaml:6:4: error: YAML syntax: did not find expected key (while parsing a block mapping at line 4, column 3)\n   with: {}\n   ^\n1 error found"),
-        .init("tabs for indentation", header + "steps:\n\tload:\n\t\tuses: loader.npy\n", "w.yaml:4:1: error: YAML syntax: found character that cannot start any token (while scanning for the next token at line 4, column 1)\n\tload:\n^\n1 error found"),
+        .init("tabs for indentation", header + "steps:\n\tload:\n\t\tuses: loader.npy\n", "w.yaml:4:1: error: YAML syntax: found a tab; YAML indents with spaces only (replace the tab with spaces)\n\tload:\n^\n1 error found"),
         .init("non-UTF-8 bytes", bytes: Array(header.utf8) + [0xFF, 0xFE, 0x0A], "error: cannot read 'w.yaml': it is not UTF-8 text\n1 error found"),
         .init("NUL byte", header + "steps:\u{0}\n", "w.yaml:3:7: error: YAML syntax: cannot read the text: control characters are not allowed at byte 24\nsteps:\u{0}\n      ^\n1 error found"),
         .init("a list at the top", "- orrery: 1\n", "w.yaml:1:1: error: expected a mapping with 'orrery', 'name' and 'steps', found a list\n- orrery: 1\n^\n1 error found"),
@@ -82,12 +88,36 @@ import Testing
               + (1...9).map { i in "        - &a\(i) [" + Array(repeating: "*a\(i - 1)", count: 10).joined(separator: ", ") + "]\n" }
                 .joined(), "w.yaml:9:19: error: YAML syntax: the document expands to more than 100000 nodes (aliases of aliases?)\n        - &a0 [x, x, x, x, x, x, x, x, x, x]\n                  ^\n1 error found"),
         .init("deep nesting", header + "steps:\n" + npyStep + "x: " + String(repeating: "[", count: 5000)
-              + String(repeating: "]", count: 5000) + "\n", "w.yaml:7:5: error: YAML syntax: Maximum nesting level reached, set with yaml_set_max_nest_level()) (while parsing at line 7, column 5)\nx: [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]\n    ^\n1 error found"),
+              + String(repeating: "]", count: 5000) + "\n", "w.yaml:7:5: error: YAML syntax: Maximum nesting level reached, set with yaml_set_max_nest_level()) (while parsing at line 7, column 5)\nx: [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[…\n    ^\n1 error found"),
+        // Exporter paths (issue 11): every path must stay inside the output folder.
+        .init("exporter path: up and out", header + "steps:\n" + npyStep + export("exporter.tsv", "{ path: ../../x.tsv }"), "w.yaml:10:19: error: invalid value for 'path': goes up with '..'; exporter paths must stay inside the output folder\n    with: { path: ../../x.tsv }\n                  ^\n1 error found"),
+        .init("exporter path: absolute", header + "steps:\n" + npyStep + export("exporter.tsv", "{ path: /tmp/x.tsv }"), "w.yaml:10:19: error: invalid value for 'path': is absolute; exporter paths are relative to the output folder\n    with: { path: /tmp/x.tsv }\n                  ^\n1 error found"),
+        .init("exporter path: down then up and out", header + "steps:\n" + npyStep + export("exporter.tsv", "{ path: sub/../../x.tsv }"), "w.yaml:10:19: error: invalid value for 'path': goes up with '..'; exporter paths must stay inside the output folder\n    with: { path: sub/../../x.tsv }\n                  ^\n1 error found"),
+        .init("exporter path: the output folder itself", header + "steps:\n" + npyStep + export("exporter.svg", "{ path: . }"), "w.yaml:10:19: error: invalid value for 'path': names the output folder itself; name a file inside it\n    with: { path: . }\n                  ^\n1 error found"),
+        .init("exporter path: a trailing slash", header + "steps:\n" + npyStep + export("exporter.npy", "{ path: sub/ }"), "w.yaml:10:19: error: invalid value for 'path': ends with '/'; name a file (or a folder) without the trailing slash\n    with: { path: sub/ }\n                  ^\n1 error found"),
+        .init("exporter path: the run record", header + "steps:\n" + npyStep + export("exporter.html", "{ path: orrery.lock }"), "w.yaml:10:19: error: invalid value for 'path': is orrery.lock, the run record Orrery writes there\n    with: { path: orrery.lock }\n                  ^\n1 error found"),
+        .init("exporter path: a home folder", header + "steps:\n" + npyStep + export("exporter.tsv", "{ path: ~/x.tsv }"), "w.yaml:10:19: error: invalid value for 'path': starts with '~', which is not expanded; exporter paths are relative to the output folder\n    with: { path: ~/x.tsv }\n                  ^\n1 error found"),
+        .init("exporter path: a metadata file outside", header + "steps:\n" + npyStep + export("exporter.npy", "{ path: v.npy, metadata: ../m.tsv }"), "w.yaml:10:36: error: invalid value for 'metadata': goes up with '..'; exporter paths must stay inside the output folder\n    with: { path: v.npy, metadata: ../m.tsv }\n                                   ^\n1 error found"),
+        .init("exporter path: a projector folder outside", header + "steps:\n" + npyStep + export("exporter.projector", "{ path: ../projector }"), "w.yaml:10:19: error: invalid value for 'path': goes up with '..'; exporter paths must stay inside the output folder\n    with: { path: ../projector }\n                  ^\n1 error found"),
+        .init("exporter path: an Orrery temporary name", header + "steps:\n" + npyStep + export("exporter.tsv", "{ path: .orrery-tmp-1-x.tsv }"), "w.yaml:10:19: error: invalid value for 'path': uses the name of Orrery's temporary files ('.orrery-tmp-…'), which are deleted on the next run\n    with: { path: .orrery-tmp-1-x.tsv }\n                  ^\n1 error found"),
+        .init("two exporters claim one file", header + "steps:\n" + npyStep + "  a:\n    uses: exporter.tsv\n    from: load\n    with: { path: x.tsv }\n"
+              + "  b:\n    uses: exporter.npy\n    from: load\n    with: { path: ./x.tsv }\n", "w.yaml:14:19: error: steps 'a' and 'b' both write './x.tsv'; give each exporter its own path\n    with: { path: ./x.tsv }\n                  ^\n1 error found"),
+        .init("two exporters claim one default file", header + "steps:\n" + npyStep + "  a:\n    uses: exporter.bookmarks\n    from: load\n"
+              + "  b:\n    uses: exporter.bookmarks\n    from: load\n", "w.yaml:10:3: error: steps 'a' and 'b' both write 'bookmarks.txt'; give each exporter its own path\n  b:\n  ^\n1 error found"),
+        .init("an exporter's metadata file is another's file", header + "steps:\n" + npyStep + "  a:\n    uses: exporter.npy\n    from: load\n    with: { path: v.npy, metadata: m.tsv }\n"
+              + "  b:\n    uses: exporter.tsv\n    from: load\n    with: { path: m.tsv }\n", "w.yaml:14:19: error: steps 'a' and 'b' both write 'm.tsv'; give each exporter its own path\n    with: { path: m.tsv }\n                  ^\n1 error found"),
+        // Values that look like integers.
+        .init("exponent for an integer", header + "steps:\n" + npyStep
+              + "  near:\n    uses: metric.cosine\n    from: load\n    with: { k: 1e3 }\n", "w.yaml:10:16: error: parameter 'k' expects an integer, found 1e3, which is not an integer literal (write 1000)\n    with: { k: 1e3 }\n               ^\n1 error found"),
+        .init("whole decimal for an integer", header + "steps:\n" + npyStep
+              + "  head:\n    uses: selector.head\n    from: load\n    with: { count: 100.0 }\n", "w.yaml:10:20: error: parameter 'count' expects an integer, found 100.0, which is not an integer literal (write 100)\n    with: { count: 100.0 }\n                   ^\n1 error found"),
+        .init("a 20 MB-style long line is cut", header + "steps:\n  load:\n    uses: loader.npy\n    with: { path: v.npy, pth: "
+              + String(repeating: "x", count: 200_000) + " }\n", "w.yaml:6:26: error: unknown parameter 'pth' for 'loader.npy'; did you mean 'path'?; known parameters: metadata, path\n    with: { path: v.npy, pth: xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…\n                         ^\n1 error found"),
+        .init("a tab after spaces", header + "steps:\n  load:\n  \tuses: loader.npy\n", "w.yaml:5:3: error: YAML syntax: found a tab; YAML indents with spaces only (replace the tab with spaces)\n  \tuses: loader.npy\n  ^\n1 error found"),
         .init("CRLF line ends with an error", (header + "steps:\n  load:\n    uses: loader.nyp\n").replacingOccurrences(of: "\n", with: "\r\n"), "w.yaml:5:11: error: unknown plugin 'loader.nyp'; did you mean 'loader.npy'?\n    uses: loader.nyp\n          ^\n1 error found"),
         .init("CRLF line ends", (header + "steps:\n" + npyStep).replacingOccurrences(of: "\n", with: "\r\n"), "ok"),
         .init("byte-order mark", "\u{FEFF}" + header + "steps:\n" + npyStep, "ok"),
-        .init("a very long key", header + "steps:\n  " + String(repeating: "k", count: 2000) + ":\n    uses: loader.npy\n", "w.yaml:4:2003: error: YAML syntax: mapping values are not allowed in this context\n  "
-              + String(repeating: "k", count: 2000) + ":\n" + String(repeating: " ", count: 2002) + "^\n1 error found"),
+        .init("a very long key", header + "steps:\n  " + String(repeating: "k", count: 2000) + ":\n    uses: loader.npy\n", "w.yaml:4:2003: error: YAML syntax: mapping values are not allowed in this context\n…kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk:\n                                                             ^\n1 error found"),
     ]
 
     @Test(arguments: workflowCases)
@@ -101,6 +131,7 @@ import Testing
         case .failure(let d): message = d.description.replacingOccurrences(of: folder.path + "/", with: "")
         }
         #expect(message == c.expected, "\(c.name)")
+        try Self.dump(c.name, message)
     }
 
     // MARK: Data files
@@ -151,14 +182,26 @@ import Testing
         .init("npy: zero dimensions", ["v.npy": npy(shape: "(3, 0)", body: [])], npyLoad, "empty dataset: v.npy has 3 rows of 0 dimensions"),
         .init("npy: zero rows", ["v.npy": npy(shape: "(0, 4)", body: [])], npyLoad, "empty dataset: v.npy has no rows"),
         .init("npy: huge shape", ["v.npy": npy(shape: "(9223372036854775807, 9223372036854775807)", body: [])], npyLoad, "v.npy: shape (9223372036854775807, 9223372036854775807) is too large"),
-        .init("npy: one-dimensional", ["v.npy": npy(shape: "(4,)", body: floats([1, 2, 3, 4]))], npyLoad, "ok: 4 × 1, labels 0|1|2|3"),
+        .init("npy: one-dimensional", ["v.npy": npy(shape: "(4,)", body: floats([1, 2, 3, 4]))], npyLoad, "v.npy: a 1-D array of 4 values (shape (4,)); Orrery reads 2-D arrays of points × dimensions: save x.reshape(-1, 1) for 4 points of one dimension, or x.reshape(1, -1) for one point"),
         .init("npy: integer dtype", ["v.npy": npy(descr: "<i4", shape: "(2, 2)", body: floats([1, 2, 3, 4]))], npyLoad, "v.npy: unsupported dtype '<i4'; Orrery reads little-endian float32 ('<f4') or float64 ('<f8')"),
         .init("npy: Fortran order", ["v.npy": npy(fortran: true, shape: "(2, 2)", body: floats([1, 2, 3, 4]))], npyLoad, "v.npy: Fortran-order arrays are not supported; save with C order"),
         .init("npy: NaN", ["v.npy": npy(shape: "(2, 2)", body: floats([1, .nan, 3, 4]))], npyLoad, "v.npy: row 0, column 1 is NaN or infinite"),
         .init("npy: infinity", ["v.npy": npy(shape: "(2, 2)", body: floats([1, 2, 3, -.infinity]))], npyLoad, "v.npy: row 1, column 1 is NaN or infinite"),
         .init("npy: extra bytes after the data", ["v.npy": twoByTwo + [0, 0, 0, 0]], npyLoad, "v.npy: shape (2, 2) needs 16 bytes of data, but the file has 20"),
+        .init("npy: cut-off header", ["v.npy": [0x93] + text("NUMPY") + [1, 0, 54, 0] + text("{'descr': '<f4', 'fortran_order': Fal" + String(repeating: " ", count: 16) + "\n")], npyLoad, "v.npy: truncated header: the header dictionary (54 bytes) does not end with '}'"),
+        .init("npy: bad fortran_order value", ["v.npy": twoByTwo.replacing(Array("False".utf8), with: Array("Maybe".utf8))], npyLoad, "v.npy: bad 'fortran_order' value 'Maybe' (expected True or False)"),
+        .init("glove: byte-order mark", ["v.txt": [0xEF, 0xBB, 0xBF] + text("a 1 2\nb 3 4\n")], glove, "ok: 2 × 2, labels a|b"),
+        .init("glove: byte-order mark before a header", ["v.txt": [0xEF, 0xBB, 0xBF] + text("2 2\na 1 2\nb 3 4\n")], glove, "ok: 2 × 2, labels a|b"),
+        .init("glove: words with spaces (840B)", ["v.txt": text("the 1 2\n. . . 3 4\nat name@domain.com 5 6\n")], glove, "ok: 3 × 2, labels the|. . .|at name@domain.com"),
+        .init("glove: a word with spaces on the first row", ["v.txt": text(". . . 1 2\nb 3 4\n")], glove, "ok: 2 × 2, labels . . .|b"),
+        .init("glove: a number word is not a spaced word", ["v.txt": text("a 1 2\nb 3 4 5\n")], glove, "v.txt:2:7: line 2 has 3 values, expected 2"),
+        .init("glove: a word that is a number", ["v.txt": text("1999 1 2\n2000 3 4\n")], glove, "ok: 2 × 2, labels 1999|2000"),
+        .init("tsv: byte-order mark", ["v.tsv": [0xEF, 0xBB, 0xBF] + text("1\t2\n3\t4\n")], tsv, "ok: 2 × 2, labels 0|1"),
+        .init("metadata: a header on one column", ["v.npy": twoByTwo, "m.tsv": text("word\na\nb\n")], npyWithMeta, "m.tsv has 3 rows but v.npy has 2: if its first line ('word') is a header, remove it; a metadata file with one column has no header row (the Projector's rule)"),
+        .init("metadata: several columns without a header", ["v.npy": twoByTwo, "m.tsv": text("a\t1\nb\t2\n")], npyWithMeta, "m.tsv has 1 row but v.npy has 2: if its first line ('a\\t1') is data, add a header line above it; a metadata file with several columns starts with a header row (the Projector's rule)"),
+        .init("metadata: byte-order mark", ["v.npy": twoByTwo, "m.tsv": [0xEF, 0xBB, 0xBF] + text("a\nb\n")], npyWithMeta, "ok: 2 × 2, labels a|b"),
         // metadata TSV
-        .init("metadata: row-count mismatch", ["v.npy": twoByTwo, "m.tsv": text("a\nb\nc\n")], npyWithMeta, "m.tsv has 3 rows but v.npy has 2"),
+        .init("metadata: row-count mismatch", ["v.npy": twoByTwo, "m.tsv": text("a\nb\nc\n")], npyWithMeta, "m.tsv has 3 rows but v.npy has 2: if its first line ('a') is a header, remove it; a metadata file with one column has no header row (the Projector's rule)"),
         .init("metadata: empty file", ["v.npy": twoByTwo, "m.tsv": []], npyWithMeta, "empty dataset: m.tsv holds no metadata rows"),
         .init("metadata: non-UTF-8 label", ["v.npy": twoByTwo, "m.tsv": text("a\n") + [0xC3, 0x28, 0x0A]], npyWithMeta, "m.tsv:2: not UTF-8 text (bad byte at offset 2)"),
         .init("metadata: CRLF line ends", ["v.npy": twoByTwo, "m.tsv": text("word\tn\r\na\t1\r\nb\t2\r\n")], npyWithMeta, "ok: 2 × 2, labels a|b"),
@@ -210,9 +253,111 @@ import Testing
             message = "\(failure.error)".replacingOccurrences(of: folder.path + "/", with: "")
         }
         #expect(message == c.expected, "\(c.name)")
-        if let dump = ProcessInfo.processInfo.environment["CATALOGUE_DUMP"] {
-            let line = try String(data: JSONSerialization.data(withJSONObject: [c.name, message]), encoding: .utf8) ?? ""
-            let h = try FileHandle(forWritingTo: URL(fileURLWithPath: dump)); h.seekToEndOfFile(); h.write(Data((line + "\n").utf8)); try h.close()
+        try Self.dump(c.name, message)
+    }
+
+    /// With CATALOGUE_DUMP=file, appends each case's name and message to the file (JSON lines).
+    static func dump(_ name: String, _ message: String) throws {
+        guard let dump = ProcessInfo.processInfo.environment["CATALOGUE_DUMP"] else { return }
+        let line = try String(data: JSONSerialization.data(withJSONObject: [name, message]), encoding: .utf8) ?? ""
+        let h = try FileHandle(forWritingTo: URL(fileURLWithPath: dump)); h.seekToEndOfFile(); h.write(Data((line + "\n").utf8)); try h.close()
+    }
+
+    // MARK: Runs
+
+    /// A workflow that validates, then runs: the failure (with its place) or the warnings and
+    /// notices a person sees, and a check that nothing was written outside the output folder.
+    struct RunCase: Sendable, CustomTestStringConvertible {
+        var name: String
+        var files: [String: [UInt8]]
+        var steps: String
+        var overrides: [String]
+        var expected: String
+        var testDescription: String { name }
+
+        init(_ name: String, _ files: [String: [UInt8]], _ steps: String, overrides: [String] = [], _ expected: String) {
+            self.name = name
+            self.files = files
+            self.steps = steps
+            self.overrides = overrides
+            self.expected = expected
         }
+    }
+
+    static let words = npy(shape: "(4, 3)", body: floats([1, 0, 0, 0, 1, 0, 2, 0, 0, 0, 0, 0]))
+    static let wordsMeta = text("good\nbad\nbest\nnothing\n")
+    static let loadWords = "  load:\n    uses: loader.npy\n    with: { path: v.npy, metadata: m.tsv }\n"
+
+    static let runCases: [RunCase] = [
+        .init("custom axis from a word to itself", ["v.npy": words, "m.tsv": wordsMeta],
+              loadWords + "  axis:\n    uses: reducer.custom-axis\n    from: load\n    with: { x: { from: good, to: good } }\n", "w.yaml:10:34: error: invalid value for 'x.to': is the same term as x.from ('good'): the axis would be zero for every point; name two different ends\n    with: { x: { from: good, to: good } }\n                                 ^\n1 error found"),
+        .init("custom axis between two terms for one point", ["v.npy": words, "m.tsv": wordsMeta],
+              loadWords + "  axis:\n    uses: reducer.custom-axis\n    from: load\n    with: { x: { from: good, to: /^good$/ } }\n", "w.yaml:10:16: error: step 'axis' (reducer.custom-axis) failed: invalid value for 'x': 'from' (good) and 'to' (/^good$/) have the same centroid, so the axis has no direction and every coordinate on it would be 0; choose two different points or sets\n    with: { x: { from: good, to: /^good$/ } }\n               ^"),
+        .init("custom axis with y along x from other terms", ["v.npy": words, "m.tsv": wordsMeta],
+              loadWords + "  axis:\n    uses: reducer.custom-axis\n    from: load\n    with: { x: { from: bad, to: good }, y: { from: /^bad$/, to: /^good$/ } }\n", "w.yaml:10:44: error: step 'axis' (reducer.custom-axis) failed: invalid value for 'y': the y axis points along the x axis (cosine 1.000), so every point would fall on one line; choose a y axis with other points or sets\n    with: { x: { from: bad, to: good }, y: { from: /^bad$/, to: /^good$/ } }\n                                           ^"),
+        .init("custom axis with y equal to x", ["v.npy": words, "m.tsv": wordsMeta],
+              loadWords + "  axis:\n    uses: reducer.custom-axis\n    from: load\n    with: { x: { from: bad, to: good }, y: { from: bad, to: good } }\n", "w.yaml:10:44: error: invalid value for 'y': is the same axis as x: the layout would be a line; give y other ends, or 'random'\n    with: { x: { from: bad, to: good }, y: { from: bad, to: good } }\n                                           ^\n1 error found"),
+        .init("custom axis with y the reverse of x", ["v.npy": words, "m.tsv": wordsMeta],
+              loadWords + "  axis:\n    uses: reducer.custom-axis\n    from: load\n    with: { x: { from: bad, to: good }, y: { from: good, to: bad } }\n", "w.yaml:10:44: error: step 'axis' (reducer.custom-axis) failed: invalid value for 'y': the y axis points along the x axis (cosine -1.000), so every point would fall on one line; choose a y axis with other points or sets\n    with: { x: { from: bad, to: good }, y: { from: good, to: bad } }\n                                           ^"),
+        .init("PCA of identical points", ["v.npy": npy(shape: "(3, 2)", body: floats([1, 2, 1, 2, 1, 2]))],
+              "  load:\n    uses: loader.npy\n    with: { path: v.npy }\n  pca:\n    uses: reducer.pca\n    from: load\n    with: { components: 2, quality: false }\n", "w.yaml:7:3: error: step 'pca' (reducer.pca) failed: every point has the same vector (total variance 0), so PCA has no direction to project on\n  pca:\n  ^"),
+        .init("PCA of points on a line", ["v.npy": npy(shape: "(3, 3)", body: floats([1, 1, 5, 2, 2, 5, 3, 3, 5]))],
+              "  load:\n    uses: loader.npy\n    with: { path: v.npy }\n  pca:\n    uses: reducer.pca\n    from: load\n    with: { components: 2, quality: false }\n", "warning: pca: only 1 of 2 components carry variance (the points span 1 dimension); pca-1… are 0 for every point"),
+        .init("zero vectors under cosine", ["v.npy": words, "m.tsv": wordsMeta],
+              loadWords + "  near:\n    uses: metric.cosine\n    from: load\n    with: { k: 2 }\n", "warning: near: 1 point is a zero vector (first: 'nothing'); cosine gives it no direction: equally far from every point, with arbitrary neighbours"),
+        .init("an exporter into a symbolic link out of the output folder", ["v.npy": twoByTwo],
+              npyStep + "  proj:\n    uses: exporter.projector\n    from: load\n    with: { path: escape }\n", "w.yaml:7:3: error: step 'proj' (exporter.projector) failed: refusing to write 'escape/v_tensors.tsv': 'escape' is a symbolic link to OUTSIDE, outside the output folder\n  proj:\n  ^"),
+        .init("an exporter through a file", ["v.npy": twoByTwo],
+              npyStep + "  t:\n    uses: exporter.tsv\n    from: load\n    with: { path: plain/x.tsv }\n", "w.yaml:7:3: error: step 't' (exporter.tsv) failed: refusing to write 'plain/x.tsv': 'plain' is a file, not a folder\n  t:\n  ^"),
+        .init("an exporter onto a folder", ["v.npy": twoByTwo],
+              npyStep + "  t:\n    uses: exporter.tsv\n    from: load\n    with: { path: folder }\n", "w.yaml:7:3: error: step 't' (exporter.tsv) failed: refusing to write 'folder': it is a folder; name a file\n  t:\n  ^"),
+        .init("--set: a value of the wrong type", ["v.npy": twoByTwo],
+              npyStep + "  head:\n    uses: selector.head\n    from: load\n", overrides: ["head.count=many"], "--set:1:12: error: parameter 'count' expects an integer, found a string\nhead.count=many\n           ^\n1 error found"),
+        .init("--set: an empty value", ["v.npy": twoByTwo],
+              npyStep + "  head:\n    uses: selector.head\n    from: load\n", overrides: ["head.count="], "--set:1:12: error: invalid --set: 'head.count=' has no value after '='; to use the default, leave the parameter out\nhead.count=\n           ^\n1 error found"),
+        .init("--set: an exponent for an integer", ["v.npy": twoByTwo],
+              npyStep + "  head:\n    uses: selector.head\n    from: load\n", overrides: ["head.count=2", "head.count=1e3"], "--set:2:12: error: parameter 'count' expects an integer, found 1e3, which is not an integer literal (write 1000)\nhead.count=1e3\n           ^\n1 error found"),
+        .init("--set: a path out of the output folder", ["v.npy": twoByTwo],
+              npyStep + "  t:\n    uses: exporter.tsv\n    from: load\n    with: { path: x.tsv }\n", overrides: ["t.path=../x.tsv"], "--set:1:8: error: invalid value for 'path': goes up with '..'; exporter paths must stay inside the output folder\nt.path=../x.tsv\n       ^\n1 error found"),
+        .init("--set: no step", ["v.npy": twoByTwo], npyStep, overrides: ["laod.path=v.npy"], "--set:1:1: error: invalid --set: no step 'laod'; did you mean 'load'?\nlaod.path=v.npy\n^\n1 error found"),
+        .init("--set: no parameter", ["v.npy": twoByTwo], npyStep, overrides: ["load=v.npy"], "--set:1:1: error: invalid --set: 'load=v.npy' needs step.parameter before '='\nload=v.npy\n^\n1 error found"),
+    ]
+
+    @Test(arguments: runCases)
+    func brokenRunsAreReportedExactly(_ c: RunCase) async throws {
+        let base = Fixtures.temporaryDirectory()
+        let folder = base.appendingPathComponent("w"), output = base.appendingPathComponent("out")
+        let outside = base.appendingPathComponent("outside")
+        let fm = FileManager.default
+        for dir in [folder, output.appendingPathComponent("folder"), outside] {
+            try fm.createDirectory(at: dir, withIntermediateDirectories: true)
+        }
+        try fm.createSymbolicLink(atPath: output.appendingPathComponent("escape").path, withDestinationPath: outside.path)
+        try Data("plain".utf8).write(to: output.appendingPathComponent("plain"))
+        for (name, bytes) in c.files { try Data(bytes).write(to: folder.appendingPathComponent(name)) }
+        let path = folder.appendingPathComponent("w.yaml").path
+        try ("orrery: 1\nname: r\nsteps:\n" + c.steps).write(toFile: path, atomically: true, encoding: .utf8)
+        var lines: [String] = []
+        let log = WarningLog()
+        switch WorkflowPlan.load(path: path, overrides: c.overrides, registry: .builtIn) {
+        case .failure(let d): lines.append(d.description)
+        case .success(let plan):
+            do {
+                _ = try await Runner(registry: .builtIn).run(plan, options: .init(outputDirectory: output, events: log.record))
+            } catch {
+                lines.append("\(error)")
+            }
+            for event in log.all {
+                if case .warning(let step, let m) = event { lines.append("warning: \(step): \(m)") }
+                if case .notice(let m) = event { lines.append("notice: \(m)") }
+                if case .stepCancelled(let step, _) = event { lines.append("cancelled: \(step)") }
+            }
+        }
+        let message = lines.joined(separator: "\n").replacingOccurrences(of: folder.path + "/", with: "")
+            .replacingOccurrences(of: URL(fileURLWithPath: outside.path).resolvingSymlinksInPath().path, with: "OUTSIDE")
+        #expect(message == c.expected, "\(c.name)")
+        #expect(try fm.contentsOfDirectory(atPath: outside.path).isEmpty, "\(c.name) wrote outside the output folder")
+        #expect(!fm.fileExists(atPath: base.appendingPathComponent("x.tsv").path))
+        try Self.dump(c.name, message)
     }
 }

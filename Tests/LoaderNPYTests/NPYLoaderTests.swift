@@ -36,7 +36,7 @@ import Testing
         let dir = Fixtures.temporaryDirectory()
         try NPYFormat.write(Matrix([[1], [2], [3]])).write(to: dir.appendingPathComponent("m.npy"))
         try "a\nb\n".write(to: dir.appendingPathComponent("m.tsv"), atomically: true, encoding: .utf8)
-        await #expect(throws: OrreryError.shapeMismatch("m.tsv has 2 rows but m.npy has 3")) {
+        await #expect(throws: OrreryError.shapeMismatch("m.tsv has 2 rows but m.npy has 3; row i of the metadata must describe point i")) {
             try await NPYLoader.load(.with { $0.path = "m.npy"; $0.metadata = "m.tsv" }, context: .testing(input: dir))
         }
     }

@@ -83,7 +83,7 @@ import Testing
         try "a\nb\n".write(to: dir.appendingPathComponent("m.tsv"), atomically: true, encoding: .utf8)
         try "embeddings { tensor_name: \"x\" tensor_path: \"t.tsv\" metadata_path: \"m.tsv\" }\n"
             .write(to: dir.appendingPathComponent("projector_config.pbtxt"), atomically: true, encoding: .utf8)
-        await #expect(throws: OrreryError.shapeMismatch("m.tsv has 2 metadata rows but the tensor t.tsv has 3 rows; row i of the metadata must describe row i of the tensor")) {
+        await #expect(throws: OrreryError.shapeMismatch("m.tsv has 2 rows but t.tsv has 3; row i of the metadata must describe point i")) {
             try await ProjectorLoader.load(.with { $0.path = dir.path }, context: .testing())
         }
     }

@@ -39,29 +39,22 @@ public enum NeighborsExporter: Exporter {
                 with: { path: blue.txt }
             """)
 
-    /// - Complexity: O(q·k).
+    /// - Complexity: O(q·k + n), building bytes (see `NeighborsText`).
     public static func export(_ inputs: StepInputs, _ p: Parameters, context: StepContext) async throws -> ExportResult {
         guard let n = inputs.neighbors("input") else { throw OrreryError.missingInput("input") }
-        let lines = textLines(n, decimals: p.decimals ?? (n.unit == "°" ? 1 : 3))
+        let decimals = p.decimals ?? (n.unit == "°" ? 1 : 3)
         let tsv = p.format == .tsv || (p.format == .auto && p.path.hasSuffix(".tsv"))
-        let body: String
-        if tsv {
-            var s = "query\trank\tneighbor\tdistance\n"
-            for q in n.queries.indices {
-                for (rank, item) in n.list(q).enumerated() {
-                    s += "\(TSVText.clean(n.embedding.label(n.queries[q])))\t\(rank + 1)\t"
-                        + "\(TSVText.clean(n.embedding.label(item.row)))\t\(item.distance)\n"
-                }
-            }
-            body = s
-        } else {
-            body = lines.joined(separator: "\n") + "\n"
-        }
-        let file = try context.write(body, to: p.path)
-        var report = lines.prefix(p.show).joined(separator: "\n")
-        if lines.count > p.show { report += "\n… \(lines.count - p.show) more in \(p.path)" }
+        let file = try context.write(tsv ? NeighborsText.tsv(n) : NeighborsText.text(n, decimals: decimals), to: p.path)
+        // The terminal gets a glimpse: the first `show` queries, at most 10 neighbours each.
+        let shown = min(p.show, n.queries.count)
+        var report = (0..<shown).map { NeighborsText.line(n, $0, decimals: decimals, pairs: Self.pairsShown) }
+            .joined(separator: "\n")
+        if n.queries.count > shown { report += "\n… \(n.queries.count - shown) more in \(p.path)" }
         return ExportResult(files: [file], report: p.show == 0 ? nil : report)
     }
+
+    /// Neighbours per query in the printed report (the file has all k).
+    static let pairsShown = 10
 
     /// `blue: (red, 47.6°), (yellow, 51.9°)` per query.
     public static func textLines(_ n: Neighbors, decimals: Int) -> [String] {

@@ -191,7 +191,7 @@ public enum ProjectorExporter: Exporter {
         }
         try write(Data(ProjectorConfig(embeddings: infos).pbtxt.utf8), "projector_config.pbtxt")
         try write(ProjectorConfig(embeddings: jsonInfos, modelCheckpointPath: "Orrery").json, "projector_config.json")
-        let report = "\(embeddings.count) tensors (" + names.joined(separator: ", ") + ") in \(p.path); open with: tensorboard --logdir \(context.outputURL(p.path).path)"
+        let report = "\(embeddings.count) tensors (" + names.joined(separator: ", ") + ") in \(p.path); open with: tensorboard --logdir \(context.outputDirectory.appendingPathComponent(p.path).standardizedFileURL.path)"
         return ExportResult(files: files, report: report)
     }
 

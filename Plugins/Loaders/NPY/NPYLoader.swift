@@ -43,7 +43,7 @@ public enum NPYLoader: Loader {
         if let m = p.metadata {
             metadata = try MetadataTSV.read(contentsOf: context.inputURL(m), path: m)
             guard metadata.count == vectors.rows else {
-                throw OrreryError.shapeMismatch("\(m) has \(metadata.count) rows but \(p.path) has \(vectors.rows)")
+                throw MetadataRowCount.mismatch(metadata, path: m, vectorsPath: p.path, rows: vectors.rows)
             }
         }
         var notes = Notes()

@@ -65,7 +65,7 @@ public enum ProjectorLoader: Loader {
         if let m = info.metadataPath {
             metadata = try MetadataTSV.read(contentsOf: url(m), path: m)
             guard metadata.count == vectors.rows else {
-                throw OrreryError.shapeMismatch("\(m) has \(metadata.count) metadata rows but the tensor \(tensorPath) has \(vectors.rows) rows; row i of the metadata must describe row i of the tensor")
+                throw MetadataRowCount.mismatch(metadata, path: m, vectorsPath: tensorPath, rows: vectors.rows)
             }
         }
         var notes = Notes()

@@ -40,7 +40,7 @@ public enum TSVLoader: Loader {
         if let m = p.metadata {
             metadata = try MetadataTSV.read(contentsOf: context.inputURL(m), path: m)
             guard metadata.count == rows else {
-                throw OrreryError.shapeMismatch("\(m) has \(metadata.count) rows but \(p.path) has \(rows)")
+                throw MetadataRowCount.mismatch(metadata, path: m, vectorsPath: p.path, rows: rows)
             }
         }
         var notes = Notes()

@@ -147,6 +147,14 @@ public enum CustomAxisReducer: Reducer {
             notes.set("y-from", a.from.description)
             notes.set("y-to", a.to.description)
         }
+        // y along x (x equal to y, or its reverse): the plot would collapse onto a line.
+        let dot = zip(x, y).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
+        let nx = x.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
+        let ny = y.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
+        if nx > 0, ny > 0, abs(dot / (nx * ny)) > 1 - 1e-6 {
+            throw OrreryError.invalidParameter("y", reason: "the y axis points along the x axis (cosine \(NumberText.fixed(dot / (nx * ny), 3))), "
+                                               + "so every point would fall on one line; choose a y axis with other points or sets")
+        }
         var axes = Matrix(rows: input.dimensions, columns: 2)
         for j in 0..<input.dimensions {
             axes[j, 0] = x[j]
@@ -180,10 +188,13 @@ public enum CustomAxisReducer: Reducer {
             return randomDirection(root.vectors.columns, &generator)
         }
         var v = zip(to, from).map { $0 - $1 }
-        if p.normalize {
-            let norm = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
-            if norm > 0 { v = v.map { $0 / norm } }
+        let norm = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        // from and to at one place: the axis has no direction and every coordinate would be 0.
+        guard norm > 0 else {
+            throw OrreryError.invalidParameter(parameter, reason: "'from' (\(axis.from)) and 'to' (\(axis.to)) have the same centroid, "
+                                               + "so the axis has no direction and every coordinate on it would be 0; choose two different points or sets")
         }
+        if p.normalize { v = v.map { $0 / norm } }
         return v
     }
 

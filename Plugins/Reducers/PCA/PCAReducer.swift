@@ -89,6 +89,16 @@ public enum PCAReducer: Reducer {
             coordinates = model.transform(x)
         }
         try context.checkCancellation()
+        // Constant columns are fine (they carry no variance); data with no variance at all has no
+        // direction to project on, and components past the data's rank are arbitrary zeros.
+        guard model.totalVariance > 0 else {
+            throw OrreryError.shapeMismatch("every point has the same vector (total variance 0), so PCA has no direction to project on")
+        }
+        let carrying = model.explainedVariance.filter { $0 > model.totalVariance * 1e-12 }.count
+        if carrying < model.count {
+            context.warn("only \(carrying) of \(model.count) components carry variance (the points span \(carrying) dimension\(carrying == 1 ? "" : "s")); "
+                         + "pca-\(carrying)… are 0 for every point")
+        }
         notes.set("explained-variance-ratio", .numbers(model.explainedVarianceRatio))
         notes.set("explained-variance-total", model.explainedVarianceRatio.reduce(0, +))
         if p.quality {

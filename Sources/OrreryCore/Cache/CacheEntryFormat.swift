@@ -41,7 +41,7 @@ enum CacheEntryFormat {
     static func write(to url: URL, kind: Kind, encode: (inout BinaryWriter<FileSink>) -> Void) throws(OrreryError) -> String {
         let fm = FileManager.default
         let folder = url.deletingLastPathComponent()
-        let temp = folder.appendingPathComponent(".\(url.lastPathComponent).orrery-\(UUID().uuidString).tmp")
+        let temp = AtomicFile.temporaryURL(for: url)
         do {
             try fm.createDirectory(at: folder, withIntermediateDirectories: true)
             guard fm.createFile(atPath: temp.path, contents: nil) else {
@@ -73,7 +73,7 @@ enum CacheEntryFormat {
             throw e
         } catch {
             try? fm.removeItem(at: temp)
-            throw .writeFailed(path: url.path, reason: error.localizedDescription)
+            throw .writeFailed(path: url.path, reason: AtomicFile.reason(error, writing: url))
         }
     }
 

@@ -107,7 +107,11 @@ public struct RunRecord: Codable, Sendable, Equatable {
                 out.append("\(s.id): not in the re-run")
                 continue
             }
-            if s.key != t.key { out.append("\(s.id): cache key \(s.key.prefix(12)) → \(t.key.prefix(12)) (parameters, inputs or input files changed)") }
+            if s.key != t.key {
+                let changes = s.changes(to: t)
+                out.append("\(s.id): cache key \(s.key.prefix(12)) → \(t.key.prefix(12)) ("
+                           + (changes.isEmpty ? "parameters, inputs or input files changed" : changes.joined(separator: "; ")) + ")")
+            }
             if s.output != t.output { out.append("\(s.id): output \(s.output.prefix(12)) → \(t.output.prefix(12))") }
             let recorded = Dictionary(s.files.map { ($0.path, $0.sha256) }, uniquingKeysWith: { a, _ in a })
             let now = Dictionary(t.files.map { ($0.path, $0.sha256) }, uniquingKeysWith: { a, _ in a })

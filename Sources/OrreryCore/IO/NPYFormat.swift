@@ -1,7 +1,8 @@
 import Foundation
 
 /// NumPy's `.npy` format (versions 1–3): a magic string, a header dict, then the raw array.
-/// Orrery reads 2-D little-endian float32/float64 arrays in C order and writes float32.
+/// Orrery reads 2-D little-endian float32/float64 arrays in C order (a 1-D array is refused: it
+/// could mean n points or one) and writes float32.
 public enum NPYFormat {
     /// Parses `data` into a matrix; `path` names the file in errors.
     ///
@@ -33,10 +34,19 @@ public enum NPYFormat {
         guard let header = String(data: headerData, encoding: major == 3 ? .utf8 : .isoLatin1) else {
             throw bad("unreadable header")
         }
+        // A header cut short (a damaged file, or a length field that lies) ends before its '}':
+        // say so, rather than misreading the field it stops in.
+        let dict = header.trimmingCharacters(in: .whitespacesAndNewlines.union(CharacterSet(charactersIn: "\0")))
+        guard dict.hasPrefix("{"), dict.hasSuffix("}") else {
+            throw bad("truncated header: the header dictionary (\(headerLength) bytes) does not end with '}'")
+        }
         guard let descr = field("descr", in: header).map({ $0.trimmingCharacters(in: CharacterSet(charactersIn: "'\" ")) })
         else { throw bad("header has no 'descr'") }
         let fortran = field("fortran_order", in: header)?.trimmingCharacters(in: .whitespaces) ?? "False"
-        guard fortran == "False" else { throw bad("Fortran-order arrays are not supported; save with C order") }
+        guard fortran == "False" else {
+            guard fortran == "True" else { throw bad("bad 'fortran_order' value '\(fortran)' (expected True or False)") }
+            throw bad("Fortran-order arrays are not supported; save with C order")
+        }
         guard let shapeText = shape(in: header) else { throw bad("header has no 'shape'") }
         let dims = shapeText.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         let shape = dims.compactMap { Int($0) }
@@ -44,7 +54,11 @@ public enum NPYFormat {
         let rows: Int, columns: Int
         switch shape.count {
         case 2: (rows, columns) = (shape[0], shape[1])
-        case 1: (rows, columns) = (shape[0], 1)
+        case 1:
+            // Refused, not guessed: n points of one dimension and one point of n dimensions are
+            // both readings of a 1-D array, and neither is what a vector file usually means.
+            throw bad("a 1-D array of \(shape[0]) values (shape (\(shapeText))); Orrery reads 2-D arrays of points × dimensions: "
+                      + "save x.reshape(-1, 1) for \(shape[0]) points of one dimension, or x.reshape(1, -1) for one point")
         default: throw bad("expected a 2-D array, found shape (\(shapeText))")
         }
         let width: Int

@@ -296,7 +296,9 @@ private struct Parser {
         if p < count { lineCount += 1 }
         var estimate = min(lineCount, limit)
         var rows = 0
-        var pos = 0
+        // A UTF-8 byte-order mark is not part of the first word (or number); the metadata loader
+        // skips it too.
+        var pos = count >= 3 && base[0] == 0xEF && base[1] == 0xBB && base[2] == 0xBF ? 3 : 0
         var firstContentLine = true
 
         while pos < count && rows < limit {
@@ -328,32 +330,30 @@ private struct Parser {
             }
 
             var cursor = pos
+            var word: String?
             if format.leadingWord {
                 guard let (ws, we) = token(from: cursor, end: end) else { continue }
-                guard let word = String(validating: UnsafeBufferPointer(start: base + ws, count: we - ws), as: UTF8.self) else {
-                    let hex = (ws..<min(we, ws + 16)).map { String(format: "%02x", base[$0]) }.joined(separator: " ")
-                    throw error("the word is not UTF-8 text (bytes \(hex))", at: ws)
-                }
+                word = try utf8Word(ws, we)
                 if let h = header, rows == h.rows {
                     throw error("row \(rows + 1) found, but the header on line 1 says the file has \(h.rows) rows")
                 }
-                words.append(word)
                 cursor = we
             }
 
-            var n = 0
-            while let (ts, te) = token(from: cursor, end: end) {
-                if let w = width, n == w {
-                    // Count the rest for the message.
-                    var extra = n
-                    var c = cursor
-                    while let (_, e) = token(from: c, end: end) { extra += 1; c = next(after: e, lineEnd: end) }
-                    throw error(raggedReason(extra, w), at: ts)
-                }
-                storage.append(try number(ts, te))
-                n += 1
-                cursor = next(after: te, lineEnd: end)
+            let rowStart = storage.count
+            var n: Int
+            do {
+                n = try values(from: cursor, end: end)
+            } catch let failure {
+                // GloVe 840B has words with spaces ('. . .', 'at name@domain.com'): the word is
+                // everything before the last d values, as gensim reads it.
+                guard format.leadingWord, let (ws, _) = token(from: pos, end: end),
+                      let (wordEnd, valuesFrom) = spacedWord(ws, end) else { throw failure }
+                storage.removeSubrange(rowStart...)
+                word = try utf8Word(ws, wordEnd)
+                n = try values(from: valuesFrom, end: end)
             }
+            if let word { words.append(word) }
             if let w = width {
                 guard n == w else { throw error(raggedReason(n, w)) }
             } else {
@@ -385,6 +385,70 @@ private struct Parser {
         try progress(rows, rows)
         return TextVectorTable(vectors: Matrix(rows: rows, columns: w, storage: storage),
                                words: words, lines: lines, header: header)
+    }
+
+    /// The values of a row from `cursor` to `end`, appended to `storage`; returns how many.
+    /// Throws for a token that is not a number and for more values than the row width.
+    mutating func values(from start: Int, end: Int) throws(OrreryError) -> Int {
+        var cursor = start
+        var n = 0
+        while let (ts, te) = token(from: cursor, end: end) {
+            if let w = width, n == w {
+                // Count the rest for the message.
+                var extra = n
+                var c = cursor
+                while let (_, e) = token(from: c, end: end) { extra += 1; c = next(after: e, lineEnd: end) }
+                throw error(raggedReason(extra, w), at: ts)
+            }
+            storage.append(try number(ts, te))
+            n += 1
+            cursor = next(after: te, lineEnd: end)
+        }
+        return n
+    }
+
+    /// The bytes `[from, to)` as a word, or an error naming them.
+    func utf8Word(_ from: Int, _ to: Int) throws(OrreryError) -> String {
+        guard let word = String(validating: UnsafeBufferPointer(start: base + from, count: to - from), as: UTF8.self) else {
+            let hex = (from..<min(to, from + 16)).map { String(format: "%02x", base[$0]) }.joined(separator: " ")
+            throw error("the word is not UTF-8 text (bytes \(hex))", at: from)
+        }
+        return word
+    }
+
+    /// A word made of several space-separated tokens, followed by the row's values: the word's
+    /// end and the first value's start, or nil when the line is not read that way. With a known
+    /// width d the word is everything before the last d tokens; on the first row, everything
+    /// before the longest run of numbers that ends the line. A word's tokens after the first must
+    /// not all be numbers — otherwise the line is ragged, not a spaced word.
+    func spacedWord(_ from: Int, _ end: Int) -> (wordEnd: Int, valuesFrom: Int)? {
+        var tokens: [(Int, Int)] = []
+        var c = from
+        while let t = token(from: c, end: end) { tokens.append(t); c = t.1 }
+        guard tokens.count >= 3 else { return nil }
+        var j: Int
+        if let w = width {
+            guard tokens.count > w + 1 else { return nil }
+            j = tokens.count - w
+        } else {
+            j = tokens.count
+            while j > 1 && isNumber(tokens[j - 1].0, tokens[j - 1].1) { j -= 1 }
+            guard j > 1, j < tokens.count else { return nil }
+        }
+        guard tokens[1..<j].contains(where: { !isNumber($0.0, $0.1) }) else { return nil }
+        return (tokens[j - 1].1, tokens[j].0)
+    }
+
+    /// True when `[from, to)` reads whole as a number (NaN and infinity included).
+    func isNumber(_ from: Int, _ to: Int) -> Bool {
+        let n = to - from
+        guard n > 0, n <= Parser.maxToken else { return false }
+        if fastFloat(from, to) != nil { return true }
+        UnsafeMutableRawPointer(buffer).copyMemory(from: base + from, byteCount: n)
+        buffer[n] = 0
+        var e: UnsafeMutablePointer<CChar>?
+        _ = strtof(buffer, &e)
+        return e == buffer + n
     }
 
     func raggedReason(_ n: Int, _ w: Int) -> String {

@@ -17,6 +17,7 @@ public enum MetricStep {
     public static func run(_ measure: DistanceMeasure, _ p: MetricParameters, on e: Embedding,
                            context: StepContext) throws -> Neighbors {
         guard e.count > 0 else { throw OrreryError.emptyDataset("the input has no points") }
+        if measure.kernel == .cosine { warnAboutZeroVectors(e, measure: measure, context: context) }
         var queryRows: [Int]
         if let terms = p.queries {
             queryRows = []
@@ -27,6 +28,22 @@ public enum MetricStep {
             queryRows = Array(0..<e.count)
         }
         return try neighbors(of: queryRows, in: e, k: p.k, measure: measure, includeSelf: p.includeSelf, context: context)
+    }
+
+    /// A zero vector has no direction: under cosine (and angle) it is at the same distance from
+    /// every point, and its neighbour list is arbitrary. A warning, not an error: the other points'
+    /// lists are right (zero vectors sit at the end of them).
+    ///
+    /// - Complexity: O(n·d).
+    static func warnAboutZeroVectors(_ e: Embedding, measure: DistanceMeasure, context: StepContext) {
+        let v = e.vectors
+        var zero: [Int] = []
+        v.storage.withUnsafeBufferPointer { b in
+            for i in 0..<v.rows where (0..<v.columns).allSatisfy({ b[i * v.columns + $0] == 0 }) { zero.append(i) }
+        }
+        guard let first = zero.first else { return }
+        context.warn("\(zero.count) point\(zero.count == 1 ? " is a zero vector" : "s are zero vectors") (first: '\(e.label(first))'); "
+                     + "\(measure.name) gives \(zero.count == 1 ? "it" : "them") no direction: equally far from every point, with arbitrary neighbours")
     }
 
     /// The k nearest rows of `e` to each of `queryRows`, as `Neighbors`.

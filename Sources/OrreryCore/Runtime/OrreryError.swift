@@ -14,6 +14,8 @@ public enum OrreryError: Error, Sendable, Equatable, CustomStringConvertible {
     case shapeMismatch(String)
     case missingInput(String)
     case writeFailed(path: String, reason: String)
+    /// An exporter's path that would leave the output folder (or cannot be a file there).
+    case unsafeOutputPath(String, reason: String)
     case cancelled
 
     public var description: String {
@@ -34,6 +36,7 @@ public enum OrreryError: Error, Sendable, Equatable, CustomStringConvertible {
         case .shapeMismatch(let m): return m
         case .missingInput(let p): return "no input on port '\(p)'"
         case .writeFailed(let p, let r): return "cannot write \(p): \(r)"
+        case .unsafeOutputPath(let p, let r): return "refusing to write '\(p)': \(r)"
         case .cancelled: return "cancelled"
         }
     }
@@ -64,7 +67,7 @@ public struct StepFailure: Error, Sendable, CustomStringConvertible {
     public var description: String {
         var s = (location.map { "\($0): " } ?? "") + "error: step '\(step)' (\(plugin)) failed: \(error)"
         if let line = sourceLine, let location {
-            s += "\n" + line + "\n" + String(repeating: " ", count: max(0, location.column - 1)) + "^"
+            s += "\n" + SourceExcerpt.render(line, column: location.column)
         }
         return s
     }

@@ -7,6 +7,10 @@ public enum RunEvent: Sendable {
     case stepFinished(StepSummary)
     /// Text an exporter produced for the person running the workflow.
     case report(step: String, text: String)
+    /// A step that had started was stopped because another step failed (or the run was cancelled).
+    case stepCancelled(step: String, plugin: String)
+    /// Something about the run as a whole (e.g. stale temporary files removed).
+    case notice(String)
 }
 
 /// How one step went.

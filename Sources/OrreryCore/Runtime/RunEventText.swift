@@ -9,6 +9,11 @@ public enum RunEventText {
         return line
     }
 
+    /// The line for a step stopped because another failed: `- tsne  reducer.tsne  cancelled`.
+    public static func cancelled(step: String, plugin: String, idWidth: Int = 0, pluginWidth: Int = 0) -> String {
+        "- " + pad(step, idWidth) + "  " + pad(plugin, pluginWidth) + "  cancelled"
+    }
+
     /// Notes worth showing under a step's line (projection quality, variance, KL divergence).
     public static func notes(_ s: StepSummary) -> [String] {
         let shown = ["explained-variance-ratio", "explained-variance-total", "kl-divergence", "trustworthiness@10", "knn-recall@10", "quality-sample"]

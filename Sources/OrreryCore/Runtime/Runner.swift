@@ -48,38 +48,56 @@ public struct Runner: Sendable {
         var records: [String: RunRecord.StepRecord] = [:]
         var started: Set<String> = []
         let store = options.cache ?? StepCache(directory: FileManager.default.temporaryDirectory)
-        try await withThrowingTaskGroup(of: (String, StepValue, StepSummary, RunRecord.StepRecord).self) { group in
-            while true {
-                for planned in plan.steps where !started.contains(planned.id)
-                    && planned.dependencies.allSatisfy({ values[$0] != nil }) {
-                    started.insert(planned.id)
-                    let inputs = StepInputs(Dictionary(
-                        planned.bindings.map { ($0.port, $0.steps.compactMap { values[$0] }) },
-                        uniquingKeysWith: { a, b in a + b }))
-                    let seed = planned.step.seed ?? plan.workflow.seed
-                    let inputKeys = planned.bindings.flatMap { b in
-                        b.steps.map { RunRecord.InputRecord(port: b.port, step: $0, key: records[$0]?.key ?? "") }
+        if let problem = OutputFolder.problem(options.outputDirectory) {
+            throw OrreryError.writeFailed(path: options.outputDirectory.path, reason: problem)
+        }
+        let stale = AtomicFile.removeStale(in: options.outputDirectory)
+        if !stale.isEmpty {
+            options.events(.notice("removed \(stale.count) temporary file\(stale.count == 1 ? "" : "s") left by an interrupted run: "
+                                   + stale.joined(separator: ", ")))
+        }
+        do {
+            try await withThrowingTaskGroup(of: (String, StepValue, StepSummary, RunRecord.StepRecord).self) { group in
+                while true {
+                    for planned in plan.steps where !started.contains(planned.id)
+                        && planned.dependencies.allSatisfy({ values[$0] != nil }) {
+                        started.insert(planned.id)
+                        let inputs = StepInputs(Dictionary(
+                            planned.bindings.map { ($0.port, $0.steps.compactMap { values[$0] }) },
+                            uniquingKeysWith: { a, b in a + b }))
+                        let seed = planned.step.seed ?? plan.workflow.seed
+                        let inputKeys = planned.bindings.flatMap { b in
+                            b.steps.map { RunRecord.InputRecord(port: b.port, step: $0, key: records[$0]?.key ?? "") }
+                        }
+                        let job = Job(planned: planned, seed: seed, inputKeys: inputKeys,
+                                      preKey: StepKey.preKey(planned, seed: seed, inputKeys: inputKeys,
+                                                             inputDirectory: plan.workflow.directory),
+                                      useCache: options.cache != nil && !options.force.contains(planned.id),
+                                      persist: options.cache != nil)
+                        let context = StepContext(
+                            stepID: planned.id, seed: seed,
+                            inputDirectory: plan.workflow.directory, outputDirectory: options.outputDirectory,
+                            registry: registry, events: options.events, inputLog: InputFileLog())
+                        let source = plan.workflow.source
+                        group.addTask {
+                            try await Self.execute(job, inputs: inputs, context: context, source: source, store: store,
+                                                   events: options.events)
+                        }
                     }
-                    let job = Job(planned: planned, seed: seed, inputKeys: inputKeys,
-                                  preKey: StepKey.preKey(planned, seed: seed, inputKeys: inputKeys,
-                                                         inputDirectory: plan.workflow.directory),
-                                  useCache: options.cache != nil && !options.force.contains(planned.id),
-                                  persist: options.cache != nil)
-                    let context = StepContext(
-                        stepID: planned.id, seed: seed,
-                        inputDirectory: plan.workflow.directory, outputDirectory: options.outputDirectory,
-                        registry: registry, events: options.events, inputLog: InputFileLog())
-                    let source = plan.workflow.source
-                    group.addTask {
-                        try await Self.execute(job, inputs: inputs, context: context, source: source, store: store,
-                                               events: options.events)
-                    }
+                    guard let (id, value, summary, record) = try await group.next() else { break }
+                    values[id] = value
+                    summaries.append(summary)
+                    records[id] = record
                 }
-                guard let (id, value, summary, record) = try await group.next() else { break }
-                values[id] = value
-                summaries.append(summary)
-                records[id] = record
             }
+        } catch {
+            // The group has cancelled and awaited the steps still running: say so, in plan order.
+            let failed = (error as? StepFailure)?.step
+            for planned in plan.steps where started.contains(planned.id) && values[planned.id] == nil
+                && planned.id != failed {
+                options.events(.stepCancelled(step: planned.id, plugin: planned.descriptor.id))
+            }
+            throw error
         }
         return Outcome(values: values, summaries: summaries, records: plan.steps.compactMap { records[$0.id] })
     }

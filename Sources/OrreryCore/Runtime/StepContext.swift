@@ -50,13 +50,17 @@ public struct StepContext: Sendable {
         return url
     }
 
-    /// An output path: absolute as given, or relative to the output folder.
-    public func outputURL(_ path: String) -> URL {
-        path.hasPrefix("/") ? URL(fileURLWithPath: path)
-            : outputDirectory.appendingPathComponent(path).standardizedFileURL
+    /// Where `path` (relative to the output folder) is written: under the folder's real location,
+    /// with its parent folders created. Throws `OrreryError.unsafeOutputPath` for a path that is
+    /// absolute, goes up with `..`, names the folder itself, or passes through a file or through a
+    /// symbolic link that leads outside the output folder (see `OutputPath.resolve`). Every byte an
+    /// exporter writes goes through here.
+    public func outputURL(_ path: String) throws(OrreryError) -> URL {
+        try OutputPath.resolve(path, in: outputDirectory)
     }
 
-    /// Writes `data` to `path` (relative to the output folder) atomically; returns `path`.
+    /// Writes `data` to `path` (relative to the output folder, and inside it) atomically; returns
+    /// `path`.
     @discardableResult
     public func write(_ data: Data, to path: String) throws(OrreryError) -> String {
         try AtomicFile.write(data, to: outputURL(path))

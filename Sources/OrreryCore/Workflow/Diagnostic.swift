@@ -20,7 +20,7 @@ public struct Diagnostic: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         var s = (location.map { "\($0): " } ?? "") + "\(severity.rawValue): \(problem)"
         if let line = sourceLine, let location {
-            s += "\n" + line + "\n" + String(repeating: " ", count: max(0, location.column - 1)) + "^"
+            s += "\n" + SourceExcerpt.render(line, column: location.column)
         }
         return s
     }
@@ -60,6 +60,8 @@ public enum WorkflowProblem: Sendable, Equatable, CustomStringConvertible {
     case wrongPortType(step: String, produces: String, port: String, expects: String)
     case cycle([String])
     case invalidOverride(String)
+    /// Two exporters write the same file.
+    case sharedOutput(path: String, first: String, second: String)
 
     public var description: String {
         switch self {
@@ -96,6 +98,8 @@ public enum WorkflowProblem: Sendable, Equatable, CustomStringConvertible {
             return "step '\(step)' produces \(produces), but port '\(port)' expects \(expects)"
         case .cycle(let steps): return "cycle: " + steps.joined(separator: " → ")
         case .invalidOverride(let m): return "invalid --set: \(m)"
+        case .sharedOutput(let path, let first, let second):
+            return "steps '\(first)' and '\(second)' both write '\(path)'; give each exporter its own path"
         }
     }
 

@@ -427,8 +427,15 @@ struct SingleNodeContainer: SingleValueDecodingContainer {
     func decode<I: FixedWidthInteger & Decodable>(integer: I.Type) throws -> I {
         let s = try plainScalar("an integer").replacingOccurrences(of: "_", with: "")
         if let x = I(s) { return x }
-        if let d = Double(s), d == d.rounded() {
+        let digits = s.drop { $0 == "-" || $0 == "+" }
+        if !digits.isEmpty && digits.allSatisfy(\.isASCII) && digits.allSatisfy(\.isNumber) {
             throw NodeDecodingFailure(kind: .typeMismatch(expected: "an integer", found: "\(s), out of range"),
+                                      path: codingPath.components, location: decoder.node.location)
+        }
+        if let d = Double(s), d.isFinite, d == d.rounded() {
+            // `1e3` or `100.0`: a whole number, but not written as an integer.
+            let exact = abs(d) < 1e15 ? " (write \(Int64(d)))" : ""
+            throw NodeDecodingFailure(kind: .typeMismatch(expected: "an integer", found: "\(s), which is not an integer literal" + exact),
                                       path: codingPath.components, location: decoder.node.location)
         }
         throw decoder.mismatch("an integer")

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A workflow's DAG as Mermaid or Graphviz DOT text (`orrery graph`).
 public enum WorkflowGraph {
     public enum Format: String, Sendable, CaseIterable { case mermaid, dot }
@@ -16,7 +18,7 @@ public enum WorkflowGraph {
             }
             return s
         case .dot:
-            var s = "digraph \"\(workflow.name)\" {\n  rankdir=LR;\n  node [shape=box, fontname=\"Helvetica\"];\n"
+            var s = "digraph \"\(quoted(workflow.name))\" {\n  rankdir=LR;\n  node [shape=box, fontname=\"Helvetica\"];\n"
             for step in workflow.steps {
                 s += "  \"\(step.id)\" [label=\"\(step.id)\\n\(step.uses)\"];\n"
             }
@@ -29,8 +31,20 @@ public enum WorkflowGraph {
         }
     }
 
-    /// Mermaid node ids may not hold '-'.
-    private static func node(_ id: String) -> String {
-        String(id.map { $0.isLetter || $0.isNumber ? $0 : "_" })
+    /// A Mermaid node id for a step id: ASCII letters and digits as they are, `_` doubled, any
+    /// other character as `_<hex>_`. One-to-one, so `a-b` and `a_b` stay two nodes.
+    static func node(_ id: String) -> String {
+        var out = ""
+        for u in id.unicodeScalars {
+            if u.isASCII, CharacterSet.alphanumerics.contains(u) { out.unicodeScalars.append(u) }
+            else if u == "_" { out += "__" }
+            else { out += "_" + String(u.value, radix: 16) + "_" }
+        }
+        return out
+    }
+
+    /// `s` inside a double-quoted DOT string.
+    static func quoted(_ s: String) -> String {
+        s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
     }
 }

@@ -32,7 +32,7 @@ public enum WorkflowLoader {
     /// Parses workflow `text`; `path` names it in diagnostics, `directory` anchors relative paths.
     public static func parse(_ text: String, path: String, directory: URL,
                              overrides: [String] = []) -> Result<Workflow, WorkflowDiagnostics> {
-        let source = YAMLSource(path: path, text: text)
+        let source = YAMLSource(path: path, text: text, overrides: overrides)
         let root: ConfigNode
         do {
             root = try source.compose()
@@ -82,9 +82,9 @@ public enum WorkflowLoader {
                 report(.expected(what: "a mapping of step ids to steps", found: other.kindName), other.location)
             }
         }
-        for o in overrides {
-            if let problem = apply(override: o, to: &steps) {
-                diags.append(Diagnostic(problem, at: SourceLocation(file: "<command line>", line: 1, column: 1)))
+        for (n, o) in overrides.enumerated() {
+            if let (problem, column) = apply(override: o, number: n + 1, to: &steps) {
+                report(problem, SourceLocation(file: YAMLSource.overrideFile, line: n + 1, column: column))
             }
         }
         if !diags.isEmpty { return .failure(WorkflowDiagnostics(diags)) }
@@ -160,30 +160,55 @@ public enum WorkflowLoader {
                             inputs: inputs, parameters: parameters, seed: seed)
     }
 
-    /// Applies `step.key[.key…]=value` to the steps' parameters; returns the problem, if any.
-    static func apply(override: String, to steps: inout [WorkflowStep]) -> WorkflowProblem? {
+    /// Applies the `number`-th override, `step.key[.key…]=value`, to the steps' parameters;
+    /// returns the problem and the column it is at, if any. The value's nodes are located in the
+    /// override's text (file `--set`, line `number`), so that a bad value is shown with a caret.
+    static func apply(override: String, number: Int = 1, to steps: inout [WorkflowStep]) -> (WorkflowProblem, Int)? {
         guard let eq = override.firstIndex(of: "=") else {
-            return .invalidOverride("'\(override)' is not of the form step.parameter=value")
+            return (.invalidOverride("'\(override)' is not of the form step.parameter=value"), 1)
         }
-        let path = override[..<eq].split(separator: ".").map(String.init)
+        let path = override[..<eq].split(separator: ".", omittingEmptySubsequences: false).map(String.init)
         let valueText = String(override[override.index(after: eq)...])
-        guard path.count >= 2 else { return .invalidOverride("'\(override)' needs step.parameter before '='") }
+        let valueColumn = override[..<eq].unicodeScalars.count + 2
+        guard path.count >= 2, !path.contains("") else {
+            return (.invalidOverride("'\(override)' needs step.parameter before '='"), 1)
+        }
         guard let i = steps.firstIndex(where: { $0.id == path[0] }) else {
-            return .invalidOverride("no step '\(path[0])'" + WorkflowProblem.didYouMean(
-                Suggestion.closest(to: path[0], in: steps.map(\.id))))
+            return (.invalidOverride("no step '\(path[0])'" + WorkflowProblem.didYouMean(
+                Suggestion.closest(to: path[0], in: steps.map(\.id)))), 1)
         }
-        let source = YAMLSource(path: "<command line>", text: valueText)
-        let value: ConfigNode
+        guard !valueText.trimmingCharacters(in: .whitespaces).isEmpty else {
+            return (.invalidOverride("'\(override)' has no value after '='; to use the default, leave the parameter out"),
+                    valueColumn)
+        }
+        let here = SourceLocation(file: YAMLSource.overrideFile, line: number, column: 1)
+        // Parse the value where it stands in the override, so that its nodes carry its columns.
+        let source = YAMLSource(path: YAMLSource.overrideFile,
+                                text: String(repeating: " ", count: valueColumn - 1) + valueText)
+        var value: ConfigNode
         do { value = try source.compose() } catch {
-            value = .scalar(valueText, plain: true, SourceLocation(file: "<command line>", line: 1, column: 1))
+            value = .scalar(valueText, plain: true, SourceLocation(file: here.file, line: number, column: valueColumn))
         }
-        steps[i].parameters = setting(value, at: Array(path.dropFirst()), in: steps[i].parameters)
+        value = relocated(value, toLine: number)
+        steps[i].parameters = setting(value, at: Array(path.dropFirst()), in: steps[i].parameters, here: here)
         return nil
     }
 
-    private static func setting(_ value: ConfigNode, at path: [String], in node: ConfigNode) -> ConfigNode {
+    /// `node` with every location moved to line `line` of the `--set` file.
+    private static func relocated(_ node: ConfigNode, toLine line: Int) -> ConfigNode {
+        func at(_ l: SourceLocation) -> SourceLocation { SourceLocation(file: YAMLSource.overrideFile, line: line, column: l.column) }
+        switch node {
+        case .scalar(let s, let plain, let l): return .scalar(s, plain: plain, at(l))
+        case .sequence(let items, let l): return .sequence(items.map { relocated($0, toLine: line) }, at(l))
+        case .mapping(let entries, let l):
+            return .mapping(entries.map { ConfigEntry(key: $0.key, keyLocation: at($0.keyLocation),
+                                                      value: relocated($0.value, toLine: line)) }, at(l))
+        }
+    }
+
+    private static func setting(_ value: ConfigNode, at path: [String], in node: ConfigNode,
+                                here: SourceLocation) -> ConfigNode {
         guard let key = path.first else { return value }
-        let here = SourceLocation(file: "<command line>", line: 1, column: 1)
         var entries: [ConfigEntry] = []
         var location = here
         if case .mapping(let e, let l) = node {
@@ -191,10 +216,10 @@ public enum WorkflowLoader {
             location = l
         }
         if let j = entries.firstIndex(where: { $0.key == key }) {
-            entries[j].value = setting(value, at: Array(path.dropFirst()), in: entries[j].value)
+            entries[j].value = setting(value, at: Array(path.dropFirst()), in: entries[j].value, here: here)
         } else {
             entries.append(ConfigEntry(key: key, keyLocation: here,
-                                       value: setting(value, at: Array(path.dropFirst()), in: .mapping([], here))))
+                                       value: setting(value, at: Array(path.dropFirst()), in: .mapping([], here), here: here)))
         }
         return .mapping(entries, location)
     }

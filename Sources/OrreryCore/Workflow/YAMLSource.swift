@@ -10,15 +10,25 @@ public struct YAMLSource: Sendable {
     /// The document's lines, for the caret display.
     public let lines: [Substring]
 
-    public init(path: String, text: String) {
+    /// The `--set` overrides, in order: a location in file `YAMLSource.overrideFile` at line n
+    /// points into the n-th of them.
+    public var overrides: [String] = []
+    /// The file name of locations in `--set` overrides.
+    public static let overrideFile = "--set"
+
+    public init(path: String, text: String, overrides: [String] = []) {
         self.path = path
         self.text = text
+        self.overrides = overrides
         // "\r\n" is one Character in Swift: split on it too, or a CRLF file is one long line.
         self.lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
     }
 
     /// The source line at `location` (if it is in this file), without its line ending.
     public func line(at location: SourceLocation?) -> String? {
+        if let location, location.file == Self.overrideFile, location.line >= 1, location.line <= overrides.count {
+            return overrides[location.line - 1]
+        }
         guard let location, location.file == path, location.line >= 1, location.line <= lines.count else { return nil }
         var l = lines[location.line - 1]
         if l.hasSuffix("\r") { l = l.dropLast() }
@@ -88,11 +98,24 @@ public struct YAMLSource: Sendable {
         }
     }
 
+    /// True when the character at `mark` (1-based line and column) is a tab.
+    private func isTab(at mark: Mark) -> Bool {
+        guard mark.line >= 1, mark.line <= lines.count else { return false }
+        let line = lines[mark.line - 1]
+        guard let i = line.index(line.startIndex, offsetBy: mark.column - 1, limitedBy: line.endIndex),
+              i < line.endIndex else { return false }
+        return line[i] == "\t"
+    }
+
     private func syntaxDiagnostic(_ error: YamlError) -> Diagnostic {
         switch error {
         case .scanner(let context, let problem, let mark, _),
              .parser(let context, let problem, let mark, _),
              .composer(let context, let problem, let mark, _):
+            if isTab(at: mark) {
+                return diagnostic(.yamlSyntax("found a tab; YAML indents with spaces only (replace the tab with spaces)"),
+                                  at: location(mark))
+            }
             let message = problem + (context.map { " (\($0.text) at line \($0.mark.line), column \($0.mark.column))" } ?? "")
             return diagnostic(.yamlSyntax(message), at: location(mark))
         case .duplicatedKeysInMapping(let duplicates, let context):

@@ -28,6 +28,7 @@ public enum WorkflowValidator {
             }
         }
         diags += AcyclicValidator.cycles(in: workflow)
+        diags += OutputPathValidator.diagnostics(workflow.steps.compactMap { planned[$0.id] }, source: workflow.source)
         guard diags.isEmpty else { return .failure(WorkflowDiagnostics(diags)) }
         let order = AcyclicValidator.order(workflow.steps)
         return .success(WorkflowPlan(workflow: workflow, steps: order.compactMap { planned[$0] }))
