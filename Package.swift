@@ -38,6 +38,13 @@ let builtInPlugins: [(kind: String, name: String)] = [
     ("Exporter", "HTML"),
     ("Exporter", "NPY"),
     ("Reducer", "TSNE"),
+    ("Reducer", "UMAP"),
+]
+
+/// System libraries a plugin links beyond OrreryCore (target name → modules under Sources/).
+let pluginLibraries: [String: [Target.Dependency]] = [
+    "ReducerTSNE": ["CKissFFT"],
+    "ReducerUMAP": ["CARPACK"],
 ]
 
 let swiftSettings: [SwiftSetting] = [.swiftLanguageMode(.v6)]
@@ -47,7 +54,7 @@ let pluginTargets: [Target] = builtInPlugins.flatMap { plugin -> [Target] in
     return [
         .target(
             name: module,
-            dependencies: ["OrreryCore"],
+            dependencies: ["OrreryCore"] + (pluginLibraries[module] ?? []),
             path: "Plugins/\(plugin.kind)s/\(plugin.name)",
             swiftSettings: swiftSettings
         ),
@@ -76,6 +83,9 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+        // ARPACK-NG (BSD) for UMAP's spectral initialisation; KissFFT (BSD) for FFT t-SNE.
+        .systemLibrary(name: "CARPACK", path: "Sources/CARPACK"),
+        .systemLibrary(name: "CKissFFT", path: "Sources/CKissFFT"),
         .target(
             name: "OrreryCore",
             dependencies: ["CBLAS", .product(name: "Yams", package: "Yams"),
