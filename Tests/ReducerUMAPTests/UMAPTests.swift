@@ -182,7 +182,7 @@ func labelAgreement(_ layout: Matrix, _ labels: [String], k: Int = 10) -> Double
             return
         }
         #expect(reason.contains("2 connected components"))
-        #expect(result.layout.storage.allSatisfy(\.isFinite))
+        #expect(result.layout.storage.allSatisfy { $0.isFinite })
     }
 
     @Test func badInputIsRefused() throws {
@@ -202,6 +202,45 @@ func labelAgreement(_ layout: Matrix, _ labels: [String], k: Int = 10) -> Double
         let points = Fixtures.random(rows: 8, columns: 3, seed: 5).vectors
         let result = try UMAP.run(points, UMAP.Configuration(neighbors: 15, epochs: 30))
         #expect(result.neighbors == 8)
-        #expect(result.layout.storage.allSatisfy(\.isFinite))
+        #expect(result.layout.storage.allSatisfy { $0.isFinite })
+    }
+}
+
+@Suite struct UMAPPlacementTests {
+    /// Fit on 1,500 digits; place 300 of them again and the 297 held out. Points already in the
+    /// layout land near their own coordinates (median displacement below 2% of the layout's width);
+    /// held-out digits land among their own class.
+    @Test func placedPointsLandNearTheirOwnCoordinatesAndAmongTheirClass() throws {
+        let (points, labels) = try digits()
+        let fitted = Array(0..<1500), held = Array(1500..<1797)
+        let reference = points.selecting(rows: fitted)
+        let fit = try UMAP.run(reference, UMAP.Configuration(epochs: 200, measure: .euclidean, seed: 1))
+        let c = UMAPPlacement.Configuration(measure: .euclidean, curve: fit.curve, seed: 2)
+        let again = Array(stride(from: 0, to: 1500, by: 5))
+        let placed = try UMAPPlacement.place(points.selecting(rows: again), reference: reference, layout: fit.layout, c)
+        var lo = Float.infinity, hi = -Float.infinity
+        for v in fit.layout.storage {
+            lo = min(lo, v)
+            hi = max(hi, v)
+        }
+        let displacement = again.enumerated().map { slot, row in
+            let dx = placed[slot, 0] - fit.layout[row, 0], dy = placed[slot, 1] - fit.layout[row, 1]
+            return Double((dx * dx + dy * dy).squareRoot())
+        }.sorted()
+        let median = displacement[displacement.count / 2]
+        #expect(median < 0.02 * Double(hi - lo), "median displacement \(median) of a \(hi - lo)-wide layout")
+
+        let new = try UMAPPlacement.place(points.selecting(rows: held), reference: reference, layout: fit.layout, c)
+        let knn = try #require(NearestNeighborSearch.search(points: fit.layout, queries: new, k: 10,
+                                                            measure: .euclidean, excludeSelf: false))
+        var same = 0
+        for (slot, row) in held.enumerated() {
+            for s in 0..<10 where labels[Int(knn.indices[slot * 10 + s])] == labels[row] { same += 1 }
+        }
+        let agreement = Double(same) / Double(held.count * 10)
+        #expect(agreement > 0.85, "held-out label agreement \(agreement)")
+        // Same seed → same bytes.
+        let twice = try UMAPPlacement.place(points.selecting(rows: held), reference: reference, layout: fit.layout, c)
+        #expect(twice.storage.map(\.bitPattern) == new.storage.map(\.bitPattern))
     }
 }

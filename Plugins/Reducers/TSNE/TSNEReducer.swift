@@ -189,10 +189,12 @@ public enum TSNEReducer: Reducer {
         } catch let failure as TSNE.Failure {
             switch failure {
             case .invalidDims(let d): throw OrreryError.invalidParameter("dims", reason: "must be 2 or 3, got \(d)")
+            case .fftNeedsTwoDimensions(let d):
+                throw OrreryError.invalidParameter("method", reason: "fft is 2-D only (dims is \(d)); use barnes-hut")
             case .perplexityTooLarge(let perplexity, let n):
                 throw OrreryError.invalidParameter(
-                    "perplexity", reason: "3 × perplexity (\(Notes.Value.number(3 * perplexity))) must be below the "
-                        + "number of points (\(n)); use a perplexity below \(Notes.Value.number(Double(n) / 3))")
+                    "perplexity", reason: "must be below the number of points (\(n)), got "
+                        + "\(Notes.Value.number(perplexity))")
             case .layoutShape(let r, let c):
                 throw OrreryError.shapeMismatch("initial layout is \(r) × \(c)")
             case .nonFinite(let r, let c):
@@ -205,7 +207,12 @@ public enum TSNEReducer: Reducer {
         notes.set("iterations", Double(p.iterations))
         notes.set("learning-rate", result.learningRate)
         notes.set("kl-divergence", result.klDivergence)
-        notes.set("kl-divergence-method", result.method == .exact ? "exact" : "barnes-hut estimate of Z")
+        let klMethod = switch result.method {
+        case .exact: "exact"
+        case .barnesHut: "barnes-hut estimate of Z"
+        case .fft: "interpolated Z"
+        }
+        notes.set("kl-divergence-method", klMethod)
         notes.set("method", result.method.rawValue)
         if result.method == .barnesHut { notes.set("theta", p.theta) }
         notes.set("metric", p.metric.rawValue)

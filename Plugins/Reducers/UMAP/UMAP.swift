@@ -116,6 +116,11 @@ public enum UMAP {
         let n = points.rows
         guard n >= 2 else { throw Failure.tooFewPoints(n) }
         if let bad = points.firstNonFinite() { throw Failure.nonFinite(row: bad.row, column: bad.column) }
+        let d = points.columns
+        let identical = points.storage.withUnsafeBufferPointer { b in
+            (1..<n).allSatisfy { r in (0..<d).allSatisfy { b[r * d + $0] == b[$0] } }
+        }
+        if identical { throw Failure.identicalPoints(n) }
         if case .layout(let m) = c.initialization, m.rows != n || m.columns != c.dims {
             throw Failure.layoutShape(rows: m.rows, columns: m.columns)
         }
@@ -125,7 +130,6 @@ public enum UMAP {
         guard let knn = UMAPGraph.nearestNeighbors(points, k: k, measure: c.measure, shouldContinue: {
             do { try observe(0, epochs); return true } catch { stopped = error; return false }
         }) else { throw stopped ?? CancellationError() }
-        if knn.distances.allSatisfy({ !($0 > 0) }) { throw Failure.identicalPoints(n) }
         let (graph, _) = UMAPGraph.fuzzyUnion(knn: knn, n: n)
         let components = graph.componentCount()
         let (start, used) = try initialLayout(points, graph: graph, components: components, c)

@@ -107,7 +107,7 @@ public struct UMAPGraph: Sendable, Equatable {
 
     /// The directed membership strength exp(−max(0, d − ρ)/σ) of each neighbour (1 when σ is 0).
     @inline(__always)
-    static func membership(_ d: Float, rho: Float, sigma: Float) -> Float {
+    public static func membership(_ d: Float, rho: Float, sigma: Float) -> Float {
         let gap = d - rho
         return gap <= 0 || sigma == 0 ? 1 : exp(-gap / sigma)
     }

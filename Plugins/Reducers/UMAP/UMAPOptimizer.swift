@@ -14,7 +14,7 @@ import OrreryCore
 /// undirected edge is stored in both directions and each direction pulls its own head, which is
 /// the pull umap-learn gives both ends when it samples the edge from each side; the attraction is
 /// therefore applied twice per sample (`move_other` moves the tail too in umap-learn).
-struct UMAPOptimizer<V: SIMD>: Sendable where V: Sendable, V.Scalar == Float {
+public struct UMAPOptimizer<V: SIMD>: Sendable where V: Sendable, V.Scalar == Float {
     let graph: UMAPGraph
     let curve: UMAPCurve
     let epochs: Int
@@ -24,11 +24,15 @@ struct UMAPOptimizer<V: SIMD>: Sendable where V: Sendable, V.Scalar == Float {
     let seed: UInt64
     /// Per stored edge: epochs between samples (−1: never, pruned).
     let epochsPerSample: [Double]
+    /// Pulls per attractive sample: 2 for a fit (see above), 1 when placing points into a fixed layout
+    /// (umap-learn's transform: each edge once, `move_other` off).
+    let attraction: Float
 
     /// - Parameters:
     ///   - graph: the fuzzy graph; edges below max(w)/epochs are never sampled, as in umap-learn.
-    init(graph: UMAPGraph, curve: UMAPCurve, epochs: Int, learningRate: Double, negativeSampleRate: Int,
-         repulsionStrength: Double, seed: UInt64) {
+    public init(graph: UMAPGraph, curve: UMAPCurve, epochs: Int, learningRate: Double, negativeSampleRate: Int,
+                repulsionStrength: Double, seed: UInt64, attraction: Double = 2) {
+        self.attraction = Float(attraction)
         self.graph = graph
         self.curve = curve
         self.epochs = epochs
@@ -54,12 +58,16 @@ struct UMAPOptimizer<V: SIMD>: Sendable where V: Sendable, V.Scalar == Float {
     }
 
     /// Runs every epoch on `y` (n points), calling `observe(epoch)` before each (throw to stop).
-    /// `movable` limits the moving points to `0..<movable` (the rest are fixed, for placement).
+    /// `movable` limits the moving points to `0..<movable` (the rest are fixed, for placement);
+    /// negative samples are drawn uniformly from `negatives` (default: every point).
     ///
     /// - Complexity: O(epochs · n) plus O(Σ_e epochs·w_e/max(w) · (1 + negative-sample-rate)) samples.
-    func optimise(_ y: inout [V], movable: Int? = nil, observe: (Int) throws -> Void) rethrows {
+    public func optimise(_ y: inout [V], movable: Int? = nil, negatives pool: Range<Int>? = nil,
+                         observe: (Int) throws -> Void) rethrows {
         let n = y.count
         let moving = movable ?? n
+        let pool = pool ?? 0..<n
+        let poolStart = pool.lowerBound, poolCount = UInt64(pool.count)
         precondition(graph.count >= moving, "graph smaller than the moving points")
         let a = Float(curve.a), b = Float(curve.b)
         let gamma = repulsionStrength
@@ -111,16 +119,16 @@ struct UMAPOptimizer<V: SIMD>: Sendable where V: Sendable, V.Scalar == Float {
                                                             let pb1 = exp((b - 1) * log(d2))  // d²^(b−1)
                                                             let coeff = -2 * a * b * pb1 / (a * pb1 * d2 + 1)
                                                             let g = clip(coeff * diff)
-                                                            yi += (2 * alpha) * g
+                                                            yi += (attraction * alpha) * g
                                                         }
                                                         next[e] += period
                                                         let negPeriod = period / rate
                                                         let count = Int((now - nextNeg[e]) / negPeriod)
-                                                        if negatives > 0 {
+                                                        if negatives > 0, poolCount > 0 {
                                                             for _ in 0..<max(0, count) {
                                                                 state &+= 0x9E37_79B9_7F4A_7C15
                                                                 let r = Self.mix(state)
-                                                                let k = Int(r.multipliedFullWidth(by: UInt64(n)).high)
+                                                                let k = poolStart + Int(r.multipliedFullWidth(by: poolCount).high)
                                                                 guard k != i else { continue }
                                                                 let diff = yi - old[k]
                                                                 let d2 = (diff * diff).sum()
