@@ -108,7 +108,7 @@ let package = Package(
         // Times Orrery's kernels for bench/run (not a product; the library never prints).
         .executableTarget(
             name: "orrery-bench",
-            dependencies: ["OrreryCore", "OrreryPlugins"],
+            dependencies: ["OrreryCore", "OrreryPlugins", "ReducerUMAP"],
             swiftSettings: swiftSettings
         ),
         // Shared test helpers: an in-memory run context, small embeddings, brute-force references.

@@ -1,6 +1,7 @@
 import CARPACK
 import Foundation
 import OrreryCore
+import Synchronization
 
 /// UMAP's spectral initialisation: the eigenvectors of the normalised Laplacian
 /// L = I − D^−½ A D^−½ for its 2nd…(dims+1)th smallest eigenvalues (umap-learn's `spectral_layout`).
@@ -12,6 +13,10 @@ import OrreryCore
 enum UMAPSpectralLayout {
     /// Dense eigensolver up to this many points.
     static let denseLimit = 600
+
+    /// ARPACK keeps its reverse-communication state in Fortran SAVE variables, so it is not
+    /// re-entrant: one solve at a time in the process.
+    static let arpack = Mutex(())
 
     enum Failure: Error, Equatable {
         /// ARPACK's `info` (or LAPACK's) was not 0.
@@ -66,6 +71,15 @@ enum UMAPSpectralLayout {
 
     /// The `count` largest eigenpairs of D^−½ A D^−½ by ARPACK; eigenvectors column-major, largest first.
     static func lanczos(_ graph: UMAPGraph, degree: [Double], count: Int) throws(Failure) -> [Double] {
+        let solved: Result<[Double], Failure> = arpack.withLock { _ in
+            do throws(Failure) { return .success(try lanczosUnlocked(graph, degree: degree, count: count)) } catch {
+                return .failure(error)
+            }
+        }
+        return try solved.get()
+    }
+
+    static func lanczosUnlocked(_ graph: UMAPGraph, degree: [Double], count: Int) throws(Failure) -> [Double] {
         let n = graph.count
         let ncv = Int32(min(n, max(2 * count + 1, Int(Double(n).squareRoot()))))
         let nev = Int32(count)
