@@ -39,12 +39,14 @@ let builtInPlugins: [(kind: String, name: String)] = [
     ("Exporter", "NPY"),
     ("Reducer", "TSNE"),
     ("Reducer", "UMAP"),
+    ("Reducer", "Place"),
 ]
 
 /// System libraries a plugin links beyond OrreryCore (target name → modules under Sources/).
 let pluginLibraries: [String: [Target.Dependency]] = [
     "ReducerTSNE": ["CKissFFT"],
     "ReducerUMAP": ["CARPACK"],
+    "ReducerPlace": ["ReducerUMAP"],
 ]
 
 let swiftSettings: [SwiftSetting] = [.swiftLanguageMode(.v6)]
@@ -60,7 +62,7 @@ let pluginTargets: [Target] = builtInPlugins.flatMap { plugin -> [Target] in
         ),
         .testTarget(
             name: module + "Tests",
-            dependencies: [.target(name: module), "OrreryCore", "OrreryTesting"],
+            dependencies: [.target(name: module), "OrreryCore", "OrreryTesting"] + (pluginLibraries[module] ?? []),
             path: "Tests/\(module)Tests",
             swiftSettings: swiftSettings
         ),

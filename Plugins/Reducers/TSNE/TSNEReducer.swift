@@ -15,6 +15,7 @@ public enum TSNEReducer: Reducer {
     public enum MethodChoice: String, ParameterEnum {
         case auto, exact
         case barnesHut = "barnes-hut"
+        case fft
     }
 
     /// `auto` or a number.
@@ -47,7 +48,7 @@ public enum TSNEReducer: Reducer {
 
     public struct Parameters: ParameterSet, Equatable, ValidatingParameters {
         @Parameter(help: "output dimensions", .oneOf([2, 3])) public var dims = 2
-        @Parameter(help: "effective number of neighbours; 3·perplexity must be below the number of points", .positive)
+        @Parameter(help: "effective number of neighbours, below the number of points (neighbours: min(n − 1, 3·perplexity))", .positive)
         public var perplexity = 30.0
         @Parameter(help: "step size; auto = max(n / early-exaggeration / 4, 50)") public var learningRate: LearningRate = .auto
         @Parameter(help: "gradient-descent iterations", .atLeast(1)) public var iterations = 1000
@@ -57,7 +58,7 @@ public enum TSNEReducer: Reducer {
         @Parameter(help: "input distance (the Projector uses cosine)") public var metric: MetricChoice = .cosine
         @Parameter(key: "init", help: "starting layout: first principal components scaled to std 1e-4, or seeded Gaussian")
         public var initialization: InitChoice = .pca
-        @Parameter(help: "repulsion: all pairs (O(n²) per iteration) or Barnes-Hut; auto = exact up to 1000 points")
+        @Parameter(help: "repulsion: all pairs (O(n²) per iteration), Barnes-Hut, or FFT interpolation (FIt-SNE's, 2-D only); auto = exact up to 1000 points, then FFT in 2-D from 10,000 points, else Barnes-Hut")
         public var method: MethodChoice = .auto
         @Parameter(help: "Barnes-Hut angle (smaller is more exact)", .range(0...2)) public var theta = 0.5
         @Parameter(help: "seed for the random initialisation", defaultText: "the step's seed") public var seed: UInt64? = nil
@@ -77,6 +78,7 @@ public enum TSNEReducer: Reducer {
             case .auto: nil
             case .exact: .exact
             case .barnesHut: .barnesHut
+            case .fft: .fft
             }
             return TSNE.Configuration(dims: dims, perplexity: perplexity, learningRate: rate, iterations: iterations,
                                       earlyExaggeration: earlyExaggeration,
