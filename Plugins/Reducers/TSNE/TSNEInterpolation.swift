@@ -16,6 +16,10 @@ import OrreryCore
 ///   take five complex transforms;
 /// - the potentials are interpolated back to the points with the same weights.
 ///
+/// The 2-D transforms are done by rows (KissFFT's 1-D transform, rows in parallel) with a tiled
+/// transpose between, skipping the zero rows of the padding on the way in and the unneeded rows
+/// on the way out.
+///
 /// From φ₁ = Σ K², φ₂ = Σ K² x, φ₃ = Σ K² y and φ₀ = Σ K at a point:
 /// Σ_j K² (y_i − y_j) = y_i φ₁ − (φ₂, φ₃) and Σ_{j≠i} K = φ₀ − 1. (Z is not taken from
 /// K²(1 + d²) = K with an |y|² charge, as FIt-SNE does in double precision: that difference of
@@ -46,6 +50,55 @@ enum TSNEInterpolation {
         // Denominators: (t0−t1)(t0−t2) = 2/9, (t1−t0)(t1−t2) = −1/9, (t2−t0)(t2−t1) = 2/9.
         let a = u - t0, b = u - t1, c = u - t2
         return SIMD3(b * c * 4.5, a * c * -9, a * b * 4.5)
+    }
+
+    /// A 2-D transform of the size × size row-major grid `a` into `b`, by rows: the 1-D transforms of
+    /// rows 0..<firstRows of `a` (the others are zero — the padding), a transpose, then the 1-D
+    /// transforms of rows 0..<lastRows (only those are needed after an inverse). The result in `b`
+    /// is transposed (b[column·size + row]); applied to a transposed input it comes out upright.
+    /// Rows run in parallel, each on its own, so the result does not depend on the thread count.
+    /// `a` is overwritten.
+    ///
+    /// - Complexity: O((firstRows + lastRows) · size log size).
+    static func transform2D(_ a: inout [kiss_fft_cpx], _ b: inout [kiss_fft_cpx], plan: kiss_fft_cfg, size: Int,
+                            firstRows: Int, lastRows: Int) {
+        a.withUnsafeMutableBufferPointer { ab in
+            b.withUnsafeMutableBufferPointer { bb in
+                guard let aa = ab.baseAddress, let ba = bb.baseAddress else { return }
+                let src = DisjointWrites(aa), dst = DisjointWrites(ba)
+                let plan = SharedPlan(plan)
+                func rows(_ count: Int, from: DisjointWrites<kiss_fft_cpx>, to: DisjointWrites<kiss_fft_cpx>) {
+                    Parallel.forEachChunk(count, minimumChunk: 16) { range in
+                        for r in range { kiss_fft(plan.plan, from.base + r * size, to.base + r * size) }
+                    }
+                }
+                rows(firstRows, from: src, to: dst)
+                if firstRows < size {
+                    (dst.base + firstRows * size).update(repeating: kiss_fft_cpx(r: 0, i: 0), count: (size - firstRows) * size)
+                }
+                // Transpose dst → src in 32 × 32 tiles, destination rows split across cores.
+                let tile = 32
+                let tiles = (size + tile - 1) / tile
+                Parallel.forEachChunk(tiles) { range in
+                    for ti in range {
+                        for tj in 0..<tiles {
+                            for r in (ti * tile)..<min(size, (ti + 1) * tile) {
+                                for c in (tj * tile)..<min(size, (tj + 1) * tile) {
+                                    src.base[r * size + c] = dst.base[c * size + r]
+                                }
+                            }
+                        }
+                    }
+                }
+                rows(lastRows, from: src, to: dst)
+            }
+        }
+    }
+
+    /// KissFFT's plan, read-only during out-of-place transforms, shared across the row workers.
+    struct SharedPlan: @unchecked Sendable {
+        let plan: kiss_fft_cfg
+        init(_ plan: kiss_fft_cfg) { self.plan = plan }
     }
 
     /// Repulsive forces Σ_j K²(y_i − y_j) (into `force`, 2 values per point) and Σ_{i≠j} K.
@@ -112,9 +165,8 @@ enum TSNEInterpolation {
                 kernel[cell].i = Float(k)
             }
         }
-        var dims: [Int32] = [Int32(size), Int32(size)]
-        guard let forward = kiss_fftnd_alloc(&dims, 2, 0, nil, nil), let inverse = kiss_fftnd_alloc(&dims, 2, 1, nil, nil)
-        else { preconditionFailure("KissFFT could not allocate a \(size) × \(size) plan") }
+        guard let forward = kiss_fft_alloc(Int32(size), 0, nil, nil), let inverse = kiss_fft_alloc(Int32(size), 1, nil, nil)
+        else { preconditionFailure("KissFFT could not allocate a plan of \(size)") }
         defer {
             free(UnsafeMutableRawPointer(forward))
             free(UnsafeMutableRawPointer(inverse))
@@ -123,8 +175,11 @@ enum TSNEInterpolation {
             let kx = c / size, ky = c % size
             return ((size - kx) % size) * size + (size - ky) % size
         }
-        var spectrum = kernel
-        kiss_fftnd(forward, &kernel, &spectrum)
+        var scratch = kernel
+        // Transforms come out transposed (see `transform2D`); every spectrum below shares that
+        // layout, and the mirror k → −k is the same in it.
+        transform2D(&kernel, &scratch, plan: forward, size: size, firstRows: size, lastRows: size)
+        var spectrum = scratch
         // Both kernels are real and even, so their transforms are real: K² = Re(C + C̄₋)/2, K = Re((C − C̄₋)/2i).
         let scale = 1 / Float(cells)
         var squared = [Float](repeating: 0, count: cells), plain = squared
@@ -133,22 +188,21 @@ enum TSNEInterpolation {
             squared[c] = (p.r + q.r) / 2 * scale
             plain[c] = (p.i + q.i) / 2 * scale
         }
-        var scratch = spectrum
         // A: both parts convolve with K².
-        kiss_fftnd(forward, &gridA, &scratch)
+        transform2D(&gridA, &scratch, plan: forward, size: size, firstRows: m, lastRows: size)
         for c in 0..<cells {
             scratch[c].r *= squared[c]
             scratch[c].i *= squared[c]
         }
-        kiss_fftnd(inverse, &scratch, &gridA)
+        transform2D(&scratch, &gridA, plan: inverse, size: size, firstRows: size, lastRows: m)
         // B: y with K², 1 with K — R = ((K² + K)/2)·C + ((K² − K)/2)·C̄₋.
-        kiss_fftnd(forward, &gridB, &scratch)
+        transform2D(&gridB, &scratch, plan: forward, size: size, firstRows: m, lastRows: size)
         for c in 0..<cells {
             let p = scratch[c], q = scratch[mirror(c)]
             let s = (squared[c] + plain[c]) / 2, d = (squared[c] - plain[c]) / 2
             spectrum[c] = kiss_fft_cpx(r: s * p.r + d * q.r, i: s * p.i - d * q.i)
         }
-        kiss_fftnd(inverse, &spectrum, &gridB)
+        transform2D(&spectrum, &gridB, plan: inverse, size: size, firstRows: size, lastRows: m)
 
         // Interpolate back, force and Z per point; Z summed in fixed chunks.
         let chunk = 1024
