@@ -30,7 +30,13 @@ let builtInPlugins: [(kind: String, name: String)] = {
 
 /// What a plugin target uses besides OrreryCore (support libraries, system libraries); plugins never
 /// depend on other plugins.
-let pluginDependencies: [String: [Target.Dependency]] = [:]
+let pluginDependencies: [String: [Target.Dependency]] = [
+    // KissFFT (BSD) for FFT t-SNE; ARPACK-NG (BSD) for UMAP's spectral initialisation.
+    "ReducerTSNE": ["CKissFFT"],
+    "ReducerUMAP": ["CARPACK"],
+    // reducer.place uses UMAP's fitted curve and optimiser (the one plugin-to-plugin dependency).
+    "ReducerPlace": ["ReducerUMAP"],
+]
 
 let swiftSettings: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 
@@ -45,7 +51,7 @@ let pluginTargets: [Target] = builtInPlugins.flatMap { plugin -> [Target] in
         ),
         .testTarget(
             name: module + "Tests",
-            dependencies: [.target(name: module), "OrreryCore", "OrreryTesting"],
+            dependencies: [.target(name: module), "OrreryCore", "OrreryTesting"] + (pluginDependencies[module] ?? []),
             path: "Tests/\(module)Tests",
             swiftSettings: swiftSettings
         ),
@@ -72,6 +78,9 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+        // ARPACK-NG (BSD) for UMAP's spectral initialisation; KissFFT (BSD) for FFT t-SNE.
+        .systemLibrary(name: "CARPACK", path: "Sources/CARPACK"),
+        .systemLibrary(name: "CKissFFT", path: "Sources/CKissFFT"),
         .target(
             name: "OrreryCore",
             dependencies: ["CBLAS", .product(name: "Yams", package: "Yams"),
@@ -96,7 +105,7 @@ let package = Package(
         // Times Orrery's kernels for bench/run (not a product; the library never prints).
         .executableTarget(
             name: "orrery-bench",
-            dependencies: ["OrreryCore", "OrreryPlugins"],
+            dependencies: ["OrreryCore", "OrreryPlugins", "ReducerUMAP"],
             swiftSettings: swiftSettings
         ),
         // Shared test helpers: an in-memory run context, small embeddings, brute-force references.

@@ -19,8 +19,10 @@ import MetricEuclidean
 import OrreryCore
 import ReducerCustomAxis
 import ReducerPCA
+import ReducerPlace
 import ReducerSphereize
 import ReducerTSNE
+import ReducerUMAP
 import SelectorHead
 import SelectorNeighbors
 import SelectorPoints
@@ -35,6 +37,8 @@ public let builtInPlugins: [any Plugin.Type] = [
     PCAReducer.self,
     SphereizeReducer.self,
     TSNEReducer.self,
+    UMAPReducer.self,
+    PlaceReducer.self,
     CosineMetric.self,
     AngleMetric.self,
     EuclideanMetric.self,

@@ -3,12 +3,14 @@
 //
 //   orrery-bench pca  --data X.npy [--rows N] [--components 10]
 //   orrery-bench knn  --data X.npy [--rows N] [--k 100] [--out indices.npy]
-//   orrery-bench tsne --data X.npy [--rows N] [--params '{ iterations: 1000 }']
+//   orrery-bench tsne --data X.npy [--rows N] [--params '{ iterations: 1000 }'] [--out layout.npy]
+//   orrery-bench umap --data X.npy [--rows N] [--metric cosine] [--epochs E] [--out layout.npy]
 //   orrery-bench quality --data X.npy [--rows N]
 //   orrery-bench neighbors-export --data X.npy [--rows N] [--k 100] [--metadata words.tsv]
 import Foundation
 import OrreryCore
 import OrreryPlugins
+import ReducerUMAP
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -196,8 +198,22 @@ func run() async throws {
         value = try await prepared.run(StepInputs(["input": [.embedding(embedding)]]), context: context)
         let time = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         guard case .embedding(let out)? = value else { throw BenchFailure(description: "t-SNE returned no embedding") }
+        if let path = option("out", args) { try NPYFormat.write(out.vectors).write(to: URL(fileURLWithPath: path)) }
         print(json(common + [("seconds", String(time)), ("kl", String(out.notes.number("kl-divergence") ?? .nan)),
                              ("params", "\"\(params)\""), ("peak_rss_mib", String(peakMiB()))]))
+
+    case "umap":
+        // The kernel itself (no step wrapper, so no quality notes in the time), umap-learn's defaults.
+        var c = UMAP.Configuration(measure: option("metric", args) == "euclidean" ? .euclidean : .cosine, seed: 1)
+        c.epochs = option("epochs", args).flatMap(Int.init)
+        var result: UMAP.Result?
+        let cpuStart = cpuSeconds()
+        let time = try seconds { result = try UMAP.run(x, c) }
+        guard let result else { return }
+        if let path = option("out", args) { try NPYFormat.write(result.layout).write(to: URL(fileURLWithPath: path)) }
+        print(json(common + [("seconds", String(time)), ("cpu_seconds", String(cpuSeconds() - cpuStart)),
+                             ("epochs", String(result.epochs)), ("init", "\"\(result.initialization.name)\""),
+                             ("components", String(result.components)), ("peak_rss_mib", String(peakMiB()))]))
 
     default:
         throw BenchFailure(description: "unknown command '\(command)'")

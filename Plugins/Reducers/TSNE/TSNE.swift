@@ -12,6 +12,9 @@ public enum TSNE {
         case exact
         /// Barnes-Hut quad/octree, O(n log n) per iteration; the KL divergence uses the tree's Z.
         case barnesHut = "barnes-hut"
+        /// FIt-SNE's interpolation on a grid with FFT convolution, 2-D only, O(n) per iteration plus
+        /// the grid's FFTs; the KL divergence uses the interpolated Z.
+        case fft
     }
 
     /// The starting layout.
@@ -38,13 +41,16 @@ public enum TSNE {
         /// `.cosine` or `.euclidean`.
         public var measure: DistanceMeasure = .cosine
         public var initialization: Initialization = .pca
-        /// nil: exact for n ≤ `exactLimit`, Barnes-Hut above.
+        /// nil: exact for n ≤ `exactLimit`; above, FFT in 2-D from `fftLimit` points, else Barnes-Hut.
         public var method: Method? = nil
         public var theta: Double = 0.5
         public var seed: UInt64 = 0
 
         /// `auto` uses the exact gradient up to this many points.
         public static let exactLimit = 1000
+        /// `auto` uses the FFT gradient in 2-D from this many points (below it the grid's fixed
+        /// cost, 50 boxes a side, exceeds Barnes-Hut's).
+        public static let fftLimit = 10_000
 
         public init(dims: Int = 2, perplexity: Double = 30, learningRate: Double? = nil, iterations: Int = 1000,
                     earlyExaggeration: Double = 12, exaggerationIterations: Int = 250,
@@ -73,7 +79,11 @@ public enum TSNE {
         }
 
         /// The method used for `n` points.
-        public func method(for n: Int) -> Method { method ?? (n <= Self.exactLimit ? .exact : .barnesHut) }
+        public func method(for n: Int) -> Method {
+            if let method { return method }
+            if n <= Self.exactLimit { return .exact }
+            return dims == 2 && n >= Self.fftLimit ? .fft : .barnesHut
+        }
 
         /// The learning rate used for `n` points.
         public func learningRate(for n: Int) -> Double {
@@ -97,7 +107,9 @@ public enum TSNE {
     public enum Failure: Error, Equatable, Sendable {
         /// dims not 2 or 3.
         case invalidDims(Int)
-        /// 3·perplexity ≥ n (or perplexity ≤ 0).
+        /// `.fft` asked for in 3-D.
+        case fftNeedsTwoDimensions(dims: Int)
+        /// perplexity ≥ n (or perplexity ≤ 0).
         case perplexityTooLarge(perplexity: Double, points: Int)
         /// The `.layout` initialisation has the wrong shape.
         case layoutShape(rows: Int, columns: Int)
@@ -117,8 +129,13 @@ public enum TSNE {
         guard configuration.dims == 2 || configuration.dims == 3 else {
             throw Failure.invalidDims(configuration.dims)
         }
+        if configuration.method == .fft, configuration.dims != 2 {
+            throw Failure.fftNeedsTwoDimensions(dims: configuration.dims)
+        }
         let n = points.rows
-        guard configuration.perplexity > 0, 3 * configuration.perplexity < Double(n) else {
+        // As scikit-learn: any perplexity below n; neighbours are capped at n − 1, which makes the
+        // affinities exact (every pair) when the cap binds.
+        guard configuration.perplexity > 0, configuration.perplexity < Double(n) else {
             throw Failure.perplexityTooLarge(perplexity: configuration.perplexity, points: n)
         }
         if let bad = points.firstNonFinite() { throw Failure.nonFinite(row: bad.row, column: bad.column) }
@@ -162,8 +179,12 @@ public enum TSNE {
             return v
         }
         let method = c.method(for: n)
-        let gradient = TSNEGradient<V>(affinities: affinities,
-                                       repulsion: method == .exact ? .exact : .barnesHut(theta: c.theta))
+        let repulsion: TSNEGradient<V>.Repulsion = switch method {
+        case .exact: .exact
+        case .barnesHut: .barnesHut(theta: c.theta)
+        case .fft: .fft
+        }
+        let gradient = TSNEGradient<V>(affinities: affinities, repulsion: repulsion)
         let rate = c.learningRate(for: n)
         var grad = [V](repeating: .zero, count: n)
         var update = [V](repeating: .zero, count: n)

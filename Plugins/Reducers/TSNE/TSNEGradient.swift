@@ -14,6 +14,8 @@ struct TSNEGradient<V: SIMD>: Sendable where V: Sendable, V.Scalar == Double {
         case exact
         /// Barnes-Hut with angle θ: O(n log n) per evaluation.
         case barnesHut(theta: Double)
+        /// Interpolation on an equispaced grid and FFT convolution (2-D only): O(n + B² log B).
+        case fft
     }
 
     let affinities: TSNEAffinities
@@ -30,9 +32,10 @@ struct TSNEGradient<V: SIMD>: Sendable where V: Sendable, V.Scalar == Double {
     }
 
     /// Writes the gradient at `y` into `gradient`; returns KL(P‖Q) (with the unexaggerated P) when
-    /// `divergence` is true — exact for `.exact`, with the Barnes-Hut estimate of Z otherwise.
+    /// `divergence` is true — exact for `.exact`, with the Barnes-Hut or interpolated Z otherwise.
     ///
-    /// - Complexity: O(nnz(P) + n²) for `.exact`, O(nnz(P) + n log n) for `.barnesHut`.
+    /// - Complexity: O(nnz(P) + n²) for `.exact`, O(nnz(P) + n log n) for `.barnesHut`,
+    ///   O(nnz(P) + n + B² log B) for `.fft` (B grid boxes a side).
     func evaluate(_ y: [V], exaggeration: Double, gradient: inout [V], divergence: Bool) -> Double? {
         let n = y.count
         precondition(gradient.count == n && affinities.count == n)
@@ -49,6 +52,18 @@ struct TSNEGradient<V: SIMD>: Sendable where V: Sendable, V.Scalar == Double {
                     guard let ya = yb.baseAddress, let ra = rb.baseAddress, let za = zb.baseAddress else { return }
                     let out = DisjointWrites(ra), zOut = DisjointWrites(za)
                     switch repulsion {
+                    case .fft:
+                        precondition(V.scalarCount == 2, "the FFT repulsion is 2-D only")
+                        let xs = (0..<n).map { ya[$0][0] }, ysOnly = (0..<n).map { ya[$0][1] }
+                        var force = [SIMD2<Double>](repeating: .zero, count: n)
+                        let z = TSNEInterpolation.repulsion(x: xs, y: ysOnly, force: &force)
+                        for i in 0..<n {
+                            var v = V.zero
+                            v[0] = force[i][0]
+                            v[1] = force[i][1]
+                            out[i] = v
+                        }
+                        zOut[0] = z
                     case .exact:
                         let ys = SharedReads(ya)
                         Parallel.forEachChunk(chunks) { range in

@@ -15,6 +15,7 @@ public enum TSNEReducer: Reducer {
     public enum MethodChoice: String, ParameterEnum {
         case auto, exact
         case barnesHut = "barnes-hut"
+        case fft
     }
 
     /// `auto` or a number.
@@ -47,7 +48,7 @@ public enum TSNEReducer: Reducer {
 
     public struct Parameters: ParameterSet, Equatable, ValidatingParameters {
         @Parameter(help: "output dimensions", .oneOf([2, 3])) public var dims = 2
-        @Parameter(help: "effective number of neighbours; 3·perplexity must be below the number of points", .positive)
+        @Parameter(help: "effective number of neighbours, below the number of points (neighbours: min(n − 1, 3·perplexity))", .positive)
         public var perplexity = 30.0
         @Parameter(help: "step size; auto = max(n / early-exaggeration / 4, 50)") public var learningRate: LearningRate = .auto
         @Parameter(help: "gradient-descent iterations", .atLeast(1)) public var iterations = 1000
@@ -57,7 +58,7 @@ public enum TSNEReducer: Reducer {
         @Parameter(help: "input distance (the Projector uses cosine)") public var metric: MetricChoice = .cosine
         @Parameter(key: "init", help: "starting layout: first principal components scaled to std 1e-4, or seeded Gaussian")
         public var initialization: InitChoice = .pca
-        @Parameter(help: "repulsion: all pairs (O(n²) per iteration) or Barnes-Hut; auto = exact up to 1000 points")
+        @Parameter(help: "repulsion: all pairs (O(n²) per iteration), Barnes-Hut, or FFT interpolation (FIt-SNE's, 2-D only); auto = exact up to 1000 points, then FFT in 2-D from 10,000 points, else Barnes-Hut")
         public var method: MethodChoice = .auto
         @Parameter(help: "Barnes-Hut angle (smaller is more exact)", .range(0...2)) public var theta = 0.5
         @Parameter(help: "seed for the random initialisation", defaultText: "the step's seed") public var seed: UInt64? = nil
@@ -77,6 +78,7 @@ public enum TSNEReducer: Reducer {
             case .auto: nil
             case .exact: .exact
             case .barnesHut: .barnesHut
+            case .fft: .fft
             }
             return TSNE.Configuration(dims: dims, perplexity: perplexity, learningRate: rate, iterations: iterations,
                                       earlyExaggeration: earlyExaggeration,
@@ -126,10 +128,12 @@ public enum TSNEReducer: Reducer {
         } catch let failure as TSNE.Failure {
             switch failure {
             case .invalidDims(let d): throw OrreryError.invalidParameter("dims", reason: "must be 2 or 3, got \(d)")
+            case .fftNeedsTwoDimensions(let d):
+                throw OrreryError.invalidParameter("method", reason: "fft is 2-D only (dims is \(d)); use barnes-hut")
             case .perplexityTooLarge(let perplexity, let n):
                 throw OrreryError.invalidParameter(
-                    "perplexity", reason: "3 × perplexity (\(Notes.Value.number(3 * perplexity))) must be below the "
-                        + "number of points (\(n)); use a perplexity below \(Notes.Value.number(Double(n) / 3))")
+                    "perplexity", reason: "must be below the number of points (\(n)), got "
+                        + "\(Notes.Value.number(perplexity))")
             case .layoutShape(let r, let c):
                 throw OrreryError.shapeMismatch("initial layout is \(r) × \(c)")
             case .nonFinite(let r, let c):
@@ -142,7 +146,12 @@ public enum TSNEReducer: Reducer {
         notes.set("iterations", Double(p.iterations))
         notes.set("learning-rate", result.learningRate)
         notes.set("kl-divergence", result.klDivergence)
-        notes.set("kl-divergence-method", result.method == .exact ? "exact" : "barnes-hut estimate of Z")
+        let klMethod = switch result.method {
+        case .exact: "exact"
+        case .barnesHut: "barnes-hut estimate of Z"
+        case .fft: "interpolated Z"
+        }
+        notes.set("kl-divergence-method", klMethod)
         notes.set("method", result.method.rawValue)
         if result.method == .barnesHut { notes.set("theta", p.theta) }
         notes.set("metric", p.metric.rawValue)

@@ -37,7 +37,9 @@ public struct PluginEntry: Sendable {
         }
     }
 
-    static func make<P: Plugin>(_ plugin: P.Type, measure: DistanceMeasure? = nil,
+    /// The entry for `plugin` with its own run function — what each kind's default `registryEntry`
+    /// uses, and public for a plugin whose run reads several input ports (`reducer.place`).
+    public static func make<P: Plugin>(_ plugin: P.Type, measure: DistanceMeasure? = nil,
                                 run: @escaping @Sendable (P.Parameters, StepInputs, StepContext) async throws -> StepValue)
         -> PluginEntry {
         let descriptor = P.descriptor
