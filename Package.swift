@@ -40,6 +40,14 @@ let builtInPlugins: [(kind: String, name: String)] = [
     ("Reducer", "TSNE"),
 ]
 
+/// Support libraries a plugin target uses besides OrreryCore (plugins never depend on plugins):
+/// the target name → its extra dependencies.
+let pluginSupportLibraries: [String: [Target.Dependency]] = [
+    "LoaderProjector": ["OrreryFormats"],
+    "LoaderCheckpoint": ["OrreryFormats"],
+    "LoaderSafetensors": ["OrreryFormats"],
+]
+
 let swiftSettings: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 
 let pluginTargets: [Target] = builtInPlugins.flatMap { plugin -> [Target] in
@@ -47,7 +55,7 @@ let pluginTargets: [Target] = builtInPlugins.flatMap { plugin -> [Target] in
     return [
         .target(
             name: module,
-            dependencies: ["OrreryCore"],
+            dependencies: ["OrreryCore"] + (pluginSupportLibraries[module] ?? []),
             path: "Plugins/\(plugin.kind)s/\(plugin.name)",
             swiftSettings: swiftSettings
         ),
@@ -67,6 +75,7 @@ let package = Package(
         .executable(name: "orrery", targets: ["orrery"]),
         .library(name: "OrreryCore", targets: ["OrreryCore"]),
         .library(name: "OrreryPlugins", targets: ["OrreryPlugins"]),
+        .library(name: "OrreryFormats", targets: ["OrreryFormats"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
@@ -80,6 +89,18 @@ let package = Package(
             name: "OrreryCore",
             dependencies: ["CBLAS", .product(name: "Yams", package: "Yams"),
                            .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+        // Readers of other programs' binary formats (TensorFlow checkpoints, safetensors) that
+        // several plugins share.
+        .target(
+            name: "OrreryFormats",
+            dependencies: ["OrreryCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "OrreryFormatsTests",
+            dependencies: ["OrreryFormats", "OrreryCore", "OrreryTesting"],
             swiftSettings: swiftSettings
         ),
         .target(
