@@ -20,10 +20,22 @@ public struct TensorBundle: Sendable {
         public var size: Int
         /// The masked CRC-32C of the tensor's bytes.
         public var maskedCRC: UInt32
-        /// A partitioned variable: stored as slices under other keys, not at `offset`.
-        public var isSliced: Bool
+        /// For a variable stored in slices (a partitioned variable, or one a sharding policy
+        /// split), each slice's extent per dimension: (start, length; -1 = the whole dimension).
+        /// Each slice is an entry of its own under an encoded key.
+        public var slices: [[Extent]]
+
+        public var isSliced: Bool { !slices.isEmpty }
 
         public var listing: TensorListing { TensorListing(name: name, shape: shape) }
+    }
+
+    /// One dimension of a slice.
+    public struct Extent: Sendable, Equatable, Comparable {
+        public var start: Int
+        public var length: Int
+
+        public static func < (a: Extent, b: Extent) -> Bool { (a.start, a.length) < (b.start, b.length) }
     }
 
     /// The checkpoint's prefix as given (`run/ckpt-3`), for the shard names and errors.
@@ -31,6 +43,8 @@ public struct TensorBundle: Sendable {
     public let shardCount: Int
     /// Every variable, in name order (the `_CHECKPOINTABLE_OBJECT_GRAPH` string tensor included).
     public let entries: [Entry]
+    /// The slice entries, under their encoded keys (`EncodeTensorNameSlice`), in key order.
+    let sliceEntries: [(key: [UInt8], entry: Entry)]
 
     /// Reads the index file's bytes; `prefix` is the checkpoint's prefix (the index is
     /// `prefix + ".index"`).
@@ -58,15 +72,19 @@ public struct TensorBundle: Sendable {
         }
         guard shards >= 1, shards <= 1 << 20 else { throw bad("bad shard count \(shards) in the header") }
         var entries: [Entry] = []
+        var slices: [(key: [UInt8], entry: Entry)] = []
         for item in table.dropFirst() {
-            let name = String(decoding: item.key, as: UTF8.self)
+            // Slice keys start with OrderedCode's 0 (byte 0); variable names never do.
+            let isSlice = item.key.first == 0
+            let name = isSlice ? "(a slice)" : String(decoding: item.key, as: UTF8.self)
             do throws(ProtoFields.Failure) {
-                entries.append(try Self.entry(name, item.value[...]))
+                let e = try Self.entry(name, item.value[...])
+                if isSlice { slices.append((item.key, e)) } else { entries.append(e) }
             } catch {
                 throw bad("unreadable entry for tensor '\(name)' (\(error))")
             }
         }
-        for e in entries where !e.isSliced {
+        for e in entries.filter({ !$0.isSliced }) + slices.map(\.entry) {
             guard e.shard >= 0, e.shard < shards, e.offset >= 0, e.size >= 0 else {
                 throw bad("tensor '\(e.name)' points at shard \(e.shard), offset \(e.offset), size \(e.size), outside the checkpoint's \(shards) shard(s)")
             }
@@ -74,12 +92,13 @@ public struct TensorBundle: Sendable {
         self.prefix = prefix
         self.shardCount = shards
         self.entries = entries
+        self.sliceEntries = slices
     }
 
     /// Decodes a `BundleEntryProto`: dtype = 1, shape = 2, shard_id = 3, offset = 4, size = 5,
     /// crc32c = 6 (fixed32), slices = 7.
     static func entry(_ name: String, _ bytes: ArraySlice<UInt8>) throws(ProtoFields.Failure) -> Entry {
-        var e = Entry(name: name, dtype: 0, shape: [], shard: 0, offset: 0, size: 0, maskedCRC: 0, isSliced: false)
+        var e = Entry(name: name, dtype: 0, shape: [], shard: 0, offset: 0, size: 0, maskedCRC: 0, slices: [])
         var fields = ProtoFields(bytes)
         while let (number, value) = try fields.next() {
             switch number {
@@ -89,11 +108,51 @@ public struct TensorBundle: Sendable {
             case 4: e.offset = value.int ?? 0
             case 5: e.size = value.int ?? 0
             case 6: e.maskedCRC = value.fixed32 ?? 0
-            case 7: e.isSliced = true
+            case 7: if let m = value.message { e.slices.append(try extents(m)) }
             default: break
             }
         }
         return e
+    }
+
+    /// Decodes a `TensorSliceProto`: repeated extent = 1 (each `Extent { start = 1, length = 2 }`,
+    /// no length meaning the whole dimension).
+    static func extents(_ bytes: ArraySlice<UInt8>) throws(ProtoFields.Failure) -> [Extent] {
+        var out: [Extent] = []
+        var fields = ProtoFields(bytes)
+        while let (number, value) = try fields.next() {
+            guard number == 1, let m = value.message else { continue }
+            var x = Extent(start: 0, length: -1)
+            var inner = ProtoFields(m)
+            while let (n, v) = try inner.next() {
+                if n == 1 { x.start = v.int ?? 0 }
+                if n == 2 { x.length = v.int ?? -1 }
+            }
+            out.append(x)
+        }
+        return out
+    }
+
+    /// The slice entries of `entry`, each with its extents. Slice keys sort by the variable's
+    /// name, then by (start, length) of each dimension in turn (OrderedCode keeps numbers' order),
+    /// so the variable's slice list, sorted the same way, pairs with its keys in order.
+    func pieces(of entry: Entry) throws(OrreryError) -> [(entry: Entry, extents: [Extent])] {
+        var escaped: [UInt8] = [0]  // OrderedCode's number 0, then the name, escaped and terminated
+        for b in Array(entry.name.utf8) {
+            switch b {
+            case 0: escaped += [0, 0xFF]
+            case 0xFF: escaped += [0xFF, 0]
+            default: escaped.append(b)
+            }
+        }
+        escaped += [0, 1]
+        let keys = sliceEntries.filter { $0.key.starts(with: escaped) }
+        let extents = entry.slices.sorted { $0.lexicographicallyPrecedes($1) }
+        guard keys.count == extents.count else {
+            throw .malformed(file: prefix + ".index", line: 0, column: nil,
+                             reason: "tensor '\(entry.name)' lists \(extents.count) slices, but the index holds \(keys.count)")
+        }
+        return zip(keys, extents).map { (Entry(name: "\(entry.name) (a slice)", dtype: $0.entry.dtype, shape: $0.entry.shape, shard: $0.entry.shard, offset: $0.entry.offset, size: $0.entry.size, maskedCRC: $0.entry.maskedCRC, slices: []), $1) }
     }
 
     /// Decodes a `TensorShapeProto`: repeated dim = 2 (each `Dim { size = 1 }`).
@@ -133,16 +192,51 @@ public struct TensorBundle: Sendable {
         }
     }
 
-    /// Reads `entry` (2-D) from its shard's bytes `shard`, checking its size and CRC, as float32.
+    /// Reads `entry` (2-D) as float32, checking sizes and CRCs; `shard(k)` gives the bytes of
+    /// shard k's file (`shardPath(k)`). A variable stored in slices is put together from them.
+    ///
+    /// - Complexity: O(rows · columns).
+    public func matrix(_ entry: Entry, shards shard: (Int) throws(OrreryError) -> Data) throws(OrreryError) -> Matrix {
+        guard entry.isSliced else { return try matrix(entry, shard: shard(entry.shard)) }
+        _ = try element(of: entry)
+        guard entry.shape.count == 2, entry.shape.allSatisfy({ $0 >= 0 }) else {
+            throw .shapeMismatch("tensor '\(entry.name)' in \(prefix) has shape \(entry.listing.shapeText), but an embedding is a 2-D tensor (rows × dimensions)")
+        }
+        let (rows, columns) = (entry.shape[0], entry.shape[1])
+        var out = Matrix(rows: rows, columns: columns)
+        var covered = 0
+        for (piece, extents) in try pieces(of: entry) {
+            guard extents.count == 2 else {
+                throw .malformed(file: prefix + ".index", line: 0, column: nil, reason: "a slice of tensor '\(entry.name)' has \(extents.count) extents for 2 dimensions")
+            }
+            let r0 = extents[0].start, c0 = extents[1].start
+            let r = extents[0].length < 0 ? rows - r0 : extents[0].length
+            let c = extents[1].length < 0 ? columns - c0 : extents[1].length
+            guard r0 >= 0, c0 >= 0, r >= 0, c >= 0, r0 + r <= rows, c0 + c <= columns, piece.shape == [r, c] else {
+                throw .malformed(file: prefix + ".index", line: 0, column: nil,
+                                 reason: "a slice of tensor '\(entry.name)' (shape \(piece.listing.shapeText) at row \(r0), column \(c0)) does not fit its \(entry.listing.shapeText)")
+            }
+            var p = piece
+            p.dtype = entry.dtype
+            let m = try matrix(p, shard: shard(piece.shard))
+            for i in 0..<r {
+                for j in 0..<c { out[r0 + i, c0 + j] = m[i, j] }
+            }
+            covered += r * c
+        }
+        guard covered == rows * columns else {
+            throw .malformed(file: prefix + ".index", line: 0, column: nil,
+                             reason: "the slices of tensor '\(entry.name)' cover \(covered) of its \(rows * columns) values")
+        }
+        return out
+    }
+
+    /// Reads an unsliced `entry` (2-D) from its shard's bytes `shard`, checking its size and CRC.
     ///
     /// - Complexity: O(rows · columns).
     public func matrix(_ entry: Entry, shard: Data) throws(OrreryError) -> Matrix {
         let path = shardPath(entry.shard)
         func bad(_ reason: String) -> OrreryError { .malformed(file: path, line: 0, column: nil, reason: reason) }
-        guard !entry.isSliced else {
-            throw .malformed(file: prefix + ".index", line: 0, column: nil,
-                             reason: "tensor '\(entry.name)' is a partitioned variable (saved as slices), which Orrery does not read; save it unpartitioned")
-        }
         let element = try element(of: entry)
         guard entry.shape.count == 2, entry.shape.allSatisfy({ $0 >= 0 }) else {
             throw .shapeMismatch("tensor '\(entry.name)' in \(prefix) has shape \(entry.listing.shapeText), but an embedding is a 2-D tensor (rows × dimensions)")

@@ -20,7 +20,7 @@ public enum TokenVocabulary {
         guard let s = String(data: data, encoding: .utf8) else {
             throw .malformed(file: path, line: 0, column: nil, reason: "not UTF-8 text")
         }
-        var lines = s.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+        var lines = s.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).map { line in
             line.hasSuffix("\r") ? String(line.dropLast()) : String(line)
         }
         if lines.last == "" { lines.removeLast() }
