@@ -38,6 +38,8 @@ let builtInPlugins: [(kind: String, name: String)] = [
     ("Exporter", "HTML"),
     ("Exporter", "NPY"),
     ("Reducer", "TSNE"),
+    ("Loader", "Checkpoint"),
+    ("Loader", "Safetensors"),
 ]
 
 /// Support libraries a plugin target uses besides OrreryCore (plugins never depend on plugins):
