@@ -36,6 +36,10 @@ let pluginDependencies: [String: [Target.Dependency]] = [
     "ReducerUMAP": ["CARPACK"],
     // reducer.place uses UMAP's fitted curve and optimiser (the one plugin-to-plugin dependency).
     "ReducerPlace": ["ReducerUMAP"],
+    // The binary-format readers (TensorFlow checkpoints, safetensors).
+    "LoaderProjector": ["OrreryFormats"],
+    "LoaderCheckpoint": ["OrreryFormats"],
+    "LoaderSafetensors": ["OrreryFormats"],
 ]
 
 let swiftSettings: [SwiftSetting] = [.swiftLanguageMode(.v6)]
@@ -69,6 +73,7 @@ let package = Package(
         .library(name: "OrreryCommandLine", targets: ["OrreryCommandLine"]),
         // The test kit: an in-memory run context, fixtures, references and the conformance checks.
         .library(name: "OrreryTesting", targets: ["OrreryTesting"]),
+        .library(name: "OrreryFormats", targets: ["OrreryFormats"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
@@ -85,6 +90,18 @@ let package = Package(
             name: "OrreryCore",
             dependencies: ["CBLAS", .product(name: "Yams", package: "Yams"),
                            .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+        // Readers of other programs' binary formats (TensorFlow checkpoints, safetensors) that
+        // several plugins share.
+        .target(
+            name: "OrreryFormats",
+            dependencies: ["OrreryCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "OrreryFormatsTests",
+            dependencies: ["OrreryFormats", "OrreryCore", "OrreryTesting"],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -5,7 +5,7 @@
 // the main package, so `swift build` and `swift test` never compile them.
 import PackageDescription
 
-let targets = ["FuzzWorkflow", "FuzzNPY", "FuzzGloVe", "FuzzTSV", "FuzzWord2Vec", "FuzzMetadataTSV", "FuzzCacheEntry"]
+let targets = ["FuzzWorkflow", "FuzzNPY", "FuzzGloVe", "FuzzTSV", "FuzzWord2Vec", "FuzzMetadataTSV", "FuzzCacheEntry", "FuzzTensorBundle", "FuzzSafetensors"]
 
 let package = Package(
     name: "OrreryFuzz",
@@ -15,7 +15,8 @@ let package = Package(
         .executableTarget(
             name: name,
             dependencies: [.product(name: "OrreryCore", package: "Orrery"),
-                           .product(name: "OrreryPlugins", package: "Orrery")],
+                           .product(name: "OrreryPlugins", package: "Orrery"),
+                           .product(name: "OrreryFormats", package: "Orrery")],
             path: "Sources/\(name)",
             // libFuzzer provides main(): the entry point is LLVMFuzzerTestOneInput.
             swiftSettings: [.unsafeFlags(["-parse-as-library"]), .swiftLanguageMode(.v6)])

@@ -9,7 +9,9 @@ import ExporterSummary
 import ExporterTSV
 import LoaderGloVe
 import LoaderNPY
+import LoaderCheckpoint
 import LoaderProjector
+import LoaderSafetensors
 import LoaderTSV
 import LoaderWord2Vec
 import MetricAngle
@@ -56,6 +58,8 @@ public let builtInPlugins: [any Plugin.Type] = [
     NeighborsExporter.self,
     SummaryExporter.self,
     ProjectorLoader.self,
+    CheckpointLoader.self,
+    SafetensorsLoader.self,
     ProjectorExporter.self,
     BookmarksExporter.self,
     SpriteExporter.self,

@@ -12,6 +12,7 @@ import Testing
         "colour-neighbours.yaml": checkColourNeighbours,
         "glove-pca.yaml": checkGlovePCA,
         "iris-projector.yaml": checkIrisProjector,
+        "checkpoint-projector.yaml": checkCheckpointProjector,
         "digits-atlas.yaml": checkDigitsAtlas,
         "digits-tsne.yaml": checkDigitsTSNE,
         "politics-isolate-tsne.yaml": checkPoliticsIsolateTSNE,
@@ -33,6 +34,20 @@ import Testing
         let result = try await Harness.run(path: Fixtures.workflowsDirectory.appendingPathComponent(file).path)
         let check = try #require(Self.checks[file])
         try await check(result)
+    }
+
+    /// The checkpoint's variable equals the bundled GloVe rows it was saved from; the Projector
+    /// folder holds both tensors; the figure was drawn.
+    static func checkCheckpointProjector(_ r: Harness.Result) async throws {
+        let words = try r.embedding("words")
+        #expect(words.count == 1000 && words.dimensions == 50 && words.label(0) == "the")
+        let glove = try NPYFormat.read(Data(contentsOf: Fixtures.workflowsDirectory.appendingPathComponent("data/glove.6B.50d.top50k.npy")), path: "g")
+        #expect(words.vectors.row(0) == glove.row(0) && words.vectors.row(999) == glove.row(999))
+        let folder = r.output.appendingPathComponent("checkpoint-projector")
+        let config = try ProjectorConfig.parse(pbtxt: String(contentsOf: folder.appendingPathComponent("projector_config.pbtxt"), encoding: .utf8), path: "c")
+        #expect(config.embeddings.map(\.tensorShape) == [[1000, 50], [1000, 3]])
+        let svg = try r.text("checkpoint-pca.svg")
+        #expect(svg.contains("<svg") && svg.contains("pca-0 ("))
     }
 
     static func checkPoliticsBestWorst(_ r: Harness.Result) async throws {

@@ -1,5 +1,6 @@
 import Foundation
 import OrreryCore
+import OrreryFormats
 
 /// `loader.projector`: one embedding of a Projector folder — TensorBoard's `projector_config.pbtxt`
 /// or the standalone projector's JSON config — with its metadata; optionally one of its bookmarks
@@ -49,18 +50,28 @@ public enum ProjectorLoader: Loader {
         } else {
             info = config.embeddings[0]
         }
-        guard let tensorPath = info.tensorPath else {
-            throw OrreryError.malformed(file: p.path, line: 0, column: nil,
-                                        reason: "tensor '\(info.tensorName)' has no tensor_path (checkpoint tensors are not supported)")
+        let vectors: Matrix
+        let source: String
+        if let tensorPath = info.tensorPath {
+            let data = try MappedFile.read(url(tensorPath), path: tensorPath)
+            vectors = tensorPath.hasSuffix(".bytes")
+                ? try TensorFiles.readBytes(data, shape: info.tensorShape, path: tensorPath)
+                : try TensorFiles.readTSV(data, path: tensorPath)
+            if info.tensorShape.count == 2, !tensorPath.hasSuffix(".bytes"),
+               info.tensorShape != [vectors.rows, vectors.columns] {
+                throw OrreryError.shapeMismatch("\(tensorPath) holds \(vectors.rows) × \(vectors.columns) values but tensor_shape says \(info.tensorShape[0]) × \(info.tensorShape[1])")
+            }
+            source = tensorPath
+        } else {
+            // The guide's log folder: the tensor is a checkpoint variable — of model_checkpoint_path,
+            // or of the latest checkpoint of the config's folder.
+            let checkpoint = config.modelCheckpointPath.map { $0.hasPrefix("/") ? $0 : folder.appendingPathComponent($0).standardizedFileURL.path }
+                ?? folder.standardizedFileURL.path
+            let read = try CheckpointReader.read(checkpoint, tensor: info.tensorName, context: context)
+            vectors = read.vectors
+            source = read.prefix
         }
-        let data = try MappedFile.read(url(tensorPath), path: tensorPath)
-        let vectors = tensorPath.hasSuffix(".bytes")
-            ? try TensorFiles.readBytes(data, shape: info.tensorShape, path: tensorPath)
-            : try TensorFiles.readTSV(data, path: tensorPath)
-        if info.tensorShape.count == 2, !tensorPath.hasSuffix(".bytes"),
-           info.tensorShape != [vectors.rows, vectors.columns] {
-            throw OrreryError.shapeMismatch("\(tensorPath) holds \(vectors.rows) × \(vectors.columns) values but tensor_shape says \(info.tensorShape[0]) × \(info.tensorShape[1])")
-        }
+        let tensorPath = source
         var metadata = MetadataTable(labels: (0..<vectors.rows).map(String.init), name: "index")
         if let m = info.metadataPath {
             metadata = try MetadataTSV.read(contentsOf: url(m), path: m)
