@@ -45,8 +45,11 @@ struct Plugins: ParsableCommand {
     @Flag(help: "Print the README's plugin reference (Markdown).")
     var markdown = false
 
+    @Option(help: ArgumentHelp("Also list the process plugins this workflow's 'plugins:' names.", valueName: "file"))
+    var workflow: String?
+
     func run() throws {
-        let registry = PluginRegistry.builtIn
+        let registry = markdown ? PluginRegistry.builtIn : try pluginRegistry(for: workflow)
         if markdown {
             print(PluginReference.markdown(registry), terminator: "")
             return

@@ -10,7 +10,7 @@ struct Orrery: AsyncParsableCommand {
         commandName: "orrery",
         abstract: "A workbench for studying embeddings, driven by YAML workflows.",
         discussion: "Exit codes: 0 success, 1 a step failed, 2 invalid workflow or arguments, 130 interrupted.",
-        subcommands: [Run.self, Validate.self, Graph.self, Plugins.self, Cache.self])
+        subcommands: [Run.self, Validate.self, Graph.self, Plugins.self, PluginCommand.self, Cache.self])
 
     static func main() async {
         let status: Int32
@@ -73,7 +73,7 @@ func printError(_ s: String) {
 
 /// Loads and validates, printing every diagnostic and failing with exit code 2.
 func loadPlan(_ file: String, overrides: [String] = []) throws -> WorkflowPlan {
-    switch WorkflowPlan.load(path: file, overrides: overrides, registry: .builtIn) {
+    switch WorkflowPlan.load(path: file, overrides: overrides, registry: try pluginRegistry(for: file)) {
     case .success(let plan): return plan
     case .failure(let diagnostics):
         printError(diagnostics.description)

@@ -60,6 +60,8 @@ public enum WorkflowProblem: Sendable, Equatable, CustomStringConvertible {
     case wrongPortType(step: String, produces: String, port: String, expects: String)
     case cycle([String])
     case invalidOverride(String)
+    /// Two plugins with one id: where each comes from (a manifest path, or "built in").
+    case duplicatePlugin(String, sources: [String])
 
     public var description: String {
         switch self {
@@ -96,6 +98,8 @@ public enum WorkflowProblem: Sendable, Equatable, CustomStringConvertible {
             return "step '\(step)' produces \(produces), but port '\(port)' expects \(expects)"
         case .cycle(let steps): return "cycle: " + steps.joined(separator: " → ")
         case .invalidOverride(let m): return "invalid --set: \(m)"
+        case .duplicatePlugin(let id, let sources):
+            return "two plugins with id '\(id)': " + sources.joined(separator: " and ")
         }
     }
 

@@ -1,0 +1,14 @@
+import Foundation
+import OrreryCore
+import OrreryPlugins
+
+/// The built-ins plus the process plugins of `ORRERY_PLUGIN_PATH` and of the workflow's
+/// `plugins:` list; a bad manifest prints its diagnostics and fails with exit code 2.
+func pluginRegistry(for workflow: String?) throws -> PluginRegistry {
+    switch ProcessPluginCatalog.registry(base: .builtIn, workflowPath: workflow) {
+    case .success(let registry): return registry
+    case .failure(let diagnostics):
+        printError(diagnostics.description)
+        throw Exit.invalid
+    }
+}
