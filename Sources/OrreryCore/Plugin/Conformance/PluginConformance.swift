@@ -10,6 +10,10 @@ public enum PluginConformance {
     public struct Failure: Sendable, Equatable, CustomStringConvertible {
         public var check: String
         public var reason: String
+        public init(check: String, reason: String) {
+            self.check = check
+            self.reason = reason
+        }
         public var description: String { "\(check): \(reason)" }
     }
 
