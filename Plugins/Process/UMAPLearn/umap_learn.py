@@ -16,7 +16,7 @@ model = umap.UMAP(n_components=p["dims"], n_neighbors=min(p["n-neighbors"], max(
                   min_dist=p["min-dist"], metric=p["metric"], n_epochs=p["n-epochs"],
                   random_state=request["seed"] % (2**32))
 y = model.fit_transform(x)
-np.save(request["output"]["vectors"], y.astype(np.float32))
+np.save(request["output"]["vectors"], np.ascontiguousarray(y, dtype=np.float32))
 json.dump([f"umap-{i}" for i in range(y.shape[1])], open(request["output"]["axes"], "w"))
 json.dump({"n-neighbors": p["n-neighbors"], "min-dist": p["min-dist"]}, open(request["output"]["notes"], "w"))
 print("progress 1/1 done", flush=True)

@@ -111,7 +111,8 @@ enum ChildProcess {
                 stopping = (.timedOut, Date())
                 kill(-pid, SIGTERM)
             }
-            try? await Task.sleep(nanoseconds: 5_000_000)
+            // Once cancelled, Task.sleep returns at once: wait without it so the loop does not spin.
+            if stopping != nil { usleep(5_000) } else { try? await Task.sleep(nanoseconds: 5_000_000) }
         }
     }
 
