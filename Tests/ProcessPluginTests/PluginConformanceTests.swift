@@ -30,12 +30,12 @@ import Testing
 
     @Test func pluginReturningTheWrongRowCountFails() async throws {
         let f = try await failures(Harness.identity("y = y[1:]"))
-        #expect(f.map(\.description) == ["runs: failed on a 40 × 6 input: reducer.test: output has shape 39 × 2, expected 40 × d (a reducer keeps the rows)"])
+        #expect(f.map(\.description) == ["runs: failed on a 40 × 12 input: reducer.test: output has shape 39 × 2, expected 40 × d (a reducer keeps the rows)"])
     }
 
     @Test func pluginWritingNaNFails() async throws {
         let f = try await failures(Harness.identity("y[0, 0] = np.nan"))
-        #expect(f.map(\.description) == ["runs: failed on a 40 × 6 input: reducer.test: output has NaN or infinity at row 0, column 0"])
+        #expect(f.map(\.description) == ["runs: failed on a 40 × 12 input: reducer.test: output has NaN or infinity at row 0, column 0"])
     }
 
     @Test func pluginPassingNaNInputThroughFails() async throws {

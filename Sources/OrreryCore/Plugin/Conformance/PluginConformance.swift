@@ -43,7 +43,7 @@ public enum PluginConformance {
                                       outputDirectory: workingDirectory, registry: registry)
             return try await step.run(StepInputs([port.name: [.embedding(e)]]), context: context)
         }
-        let input = sample(rows: 40, columns: 6)
+        let input = sample(rows: 40, columns: 12)  // 12 columns: PCA's default 10 components fit
         let pristine = input.vectors
         do {
             let a = try await run(input, seed: 7)
@@ -58,7 +58,7 @@ public enum PluginConformance {
                 failures.append(Failure(check: "input not mutated", reason: "the input's vectors changed"))
             }
         } catch {
-            failures.append(Failure(check: "runs", reason: "failed on a 40 × 6 input: \(error)"))
+            failures.append(Failure(check: "runs", reason: "failed on a 40 × 12 input: \(error)"))
             return failures + exampleFailures(d, registry: registry)
         }
         var constant = input
