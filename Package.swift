@@ -138,6 +138,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "ProcessPluginTests",
+            dependencies: ["OrreryCore", "OrreryPlugins", "OrreryTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "EndToEndTests",
             dependencies: ["OrreryCore", "OrreryPlugins", "OrreryTesting"],
             exclude: ["Fixtures"],

@@ -49,8 +49,11 @@ struct Plugins: ParsableCommand {
     @Flag(help: "Print the README's plugin reference (Markdown).")
     var markdown = false
 
+    @Option(help: ArgumentHelp("Also list the process plugins this workflow's 'plugins:' names.", valueName: "file"))
+    var workflow: String?
+
     func run() throws {
-        let registry = Orrery.registry
+        let registry = markdown ? Orrery.registry : try pluginRegistry(for: workflow)
         if markdown {
             print(PluginReference.markdown(registry), terminator: "")
             return

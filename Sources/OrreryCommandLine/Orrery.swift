@@ -28,7 +28,7 @@ public struct Orrery: AsyncParsableCommand {
         abstract: "A workbench for studying embeddings, driven by YAML workflows.",
         discussion: "Exit codes: 0 success, 1 a step failed, 2 invalid workflow or arguments, 130 interrupted.",
         version: OrreryVersion.current,
-        subcommands: [Run.self, Validate.self, Graph.self, Plugins.self, Cache.self])
+        subcommands: [Run.self, Validate.self, Graph.self, Plugins.self, PluginCommand.self, Cache.self])
 
     public static func main() async {
         let status: Int32
@@ -100,7 +100,7 @@ func checkOutputFolder(_ folder: URL, shownAs name: String) throws {
 
 /// Loads and validates, printing every diagnostic and failing with exit code 2.
 func loadPlan(_ file: String, overrides: [String] = []) throws -> WorkflowPlan {
-    switch WorkflowPlan.load(path: file, overrides: overrides, registry: Orrery.registry) {
+    switch WorkflowPlan.load(path: file, overrides: overrides, registry: try pluginRegistry(for: file)) {
     case .success(let plan): return plan
     case .failure(let diagnostics):
         printError(diagnostics.description)

@@ -114,7 +114,7 @@ struct Run: AsyncParsableCommand {
         let printer = ProgressPrinter(plan: plan)
         var options = options
         options.events = printer.handle
-        let runner = Runner(registry: Orrery.registry)
+        let runner = Runner(registry: try pluginRegistry(for: file))
         let task = Task { [options] in try await runner.run(plan, options: options) }
         let signals = [SIGINT, SIGTERM].map { sig -> any DispatchSourceSignal in
             signal(sig, SIG_IGN)

@@ -62,6 +62,8 @@ public enum WorkflowProblem: Sendable, Equatable, CustomStringConvertible {
     case invalidOverride(String)
     /// Two exporters write the same file.
     case sharedOutput(path: String, first: String, second: String)
+    /// Two plugins with one id: where each comes from (a manifest path, or "built in").
+    case duplicatePlugin(String, sources: [String])
 
     public var description: String {
         switch self {
@@ -100,6 +102,8 @@ public enum WorkflowProblem: Sendable, Equatable, CustomStringConvertible {
         case .invalidOverride(let m): return "invalid --set: \(m)"
         case .sharedOutput(let path, let first, let second):
             return "steps '\(first)' and '\(second)' both write '\(path)'; give each exporter its own path"
+        case .duplicatePlugin(let id, let sources):
+            return "two plugins with id '\(id)': " + sources.joined(separator: " and ")
         }
     }
 

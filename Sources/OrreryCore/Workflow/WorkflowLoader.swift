@@ -3,7 +3,7 @@ import Foundation
 /// Reads a workflow file into a `Workflow`, checking its shape (not its plugins) and reporting
 /// every problem with its place.
 public enum WorkflowLoader {
-    static let topFields = ["orrery", "name", "description", "seed", "steps"]
+    static let topFields = ["orrery", "name", "description", "seed", "plugins", "steps"]
     static let stepFields = ["uses", "from", "with", "seed", "description"]
 
     /// Loads the workflow at `path`, applying `overrides` (`step.param=value`, as `--set` gives them).
@@ -66,6 +66,19 @@ public enum WorkflowLoader {
         if let s = root["seed"] {
             if let v = s.value.scalarValue.flatMap({ UInt64($0) }) { seed = v } else {
                 report(.expected(what: "a non-negative integer seed", found: s.value.canonical), s.value.location)
+            }
+        }
+        if let p = root["plugins"] {
+            // Read by ProcessPluginCatalog before validation; here only its shape is checked.
+            switch p.value {
+            case .sequence(let items, _):
+                for item in items where item.scalarValue == nil || item.isNull {
+                    report(.expected(what: "a path to a plugin manifest", found: item.kindName), item.location)
+                }
+            default:
+                if !p.value.isNull {
+                    report(.expected(what: "a list of plugin manifest paths", found: p.value.kindName), p.value.location)
+                }
             }
         }
         var steps: [WorkflowStep] = []

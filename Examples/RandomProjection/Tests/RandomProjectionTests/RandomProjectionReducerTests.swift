@@ -7,8 +7,8 @@ import Testing
 
 @Suite struct RandomProjectionReducerTests {
     @Test func passesOrrerysConformanceChecks() async throws {
-        let glove = try await Bundled.glove().subset(Array(0..<300))
-        let failures = await PluginConformance.check(RandomProjectionReducer.registryEntry, with: "{ dims: 3 }", on: glove)
+        let registry = PluginRegistry(builtInPlugins + [RandomProjectionReducer.self])
+        let failures = await PluginConformance.check(RandomProjectionReducer.registryEntry, registry: registry)
         #expect(failures.isEmpty, "\(failures)")
     }
 

@@ -1,0 +1,157 @@
+import Foundation
+import OrreryCore
+import OrreryPlugins
+import OrreryTesting
+import Testing
+
+@Suite struct ProcessPluginTests {
+    @Test func manifestUnknownKeyIsLocatedWithSuggestion() throws {
+        let text = "orrery-plugin: 1\nid: reducer.x\nkind: reducer\nversion: \"1\"\nsummery: oops\nrun: [python3, x.py]\n"
+        let result = PluginManifest.parse(text, path: "x.orrery-plugin.yaml", directory: Fixtures.temporaryDirectory())
+        guard case .failure(let d) = result else { Issue.record("parsed"); return }
+        #expect(d.diagnostics.map { "\($0.location.map { "\($0)" } ?? "")" } .contains("x.orrery-plugin.yaml:5:1"))
+        #expect(d.description.contains("unknown field 'summery'"))
+        #expect(d.description.contains("did you mean 'summary'?"))
+        #expect(d.description.contains("missing 'summary'"))
+    }
+
+    @Test func manifestWrongTypeAndMissingRunAreReportedTogether() throws {
+        let text = "orrery-plugin: 1\nid: reducer.x\nkind: reducer\nversion: \"1\"\nsummary: s\ntimeout: soon\n"
+            + "parameters:\n  k:\n    type: integr\n"
+        guard case .failure(let d) = PluginManifest.parse(text, path: "m.yaml", directory: Fixtures.temporaryDirectory())
+        else { Issue.record("parsed"); return }
+        #expect(d.description.contains("m.yaml:6:10: error: expected a positive number of seconds for 'timeout'"))
+        #expect(d.description.contains("m.yaml:9:11: error: expected integer, number"))
+        #expect(d.description.contains("missing 'run'"))
+    }
+
+    @Test func misspeltParameterIsReportedAtItsLineAndColumn() throws {
+        let m = try Harness.reducer(script: Harness.identity())
+        let dir = m.directory
+        let workflow = """
+        orrery: 1
+        plugins: [test.orrery-plugin.yaml]
+        steps:
+          data: { uses: loader.npy, with: { path: v.npy } }
+          mine:
+            uses: reducer.test
+            from: data
+            with:
+              dimz: 3
+        """
+        let path = dir.appendingPathComponent("w.yaml").path
+        try workflow.write(toFile: path, atomically: true, encoding: .utf8)
+        let registry = try ProcessPluginCatalog.registry(base: .builtIn, workflowPath: path, environment: [:]).get()
+        #expect(registry["reducer.test"] != nil)
+        guard case .failure(let d) = WorkflowPlan.load(path: path, registry: registry) else {
+            Issue.record("validated"); return
+        }
+        #expect(d.description.contains("w.yaml:9:7: error: unknown parameter 'dimz' for 'reducer.test'; did you mean 'dims'?"))
+    }
+
+    @Test func wrongTypeAndConstraintAreReportedInOnePass() throws {
+        let m = try Harness.reducer(script: Harness.identity())
+        let source = YAMLSource(path: "w.yaml", text: "dims: zero\n")
+        let node = try source.compose()
+        guard case .failure(let d) = m.registryEntry.prepare(node, source: source) else { Issue.record("decoded"); return }
+        #expect(d.description.contains("w.yaml:1:7: error: parameter 'dims' expects an integer, found a string"))
+        let source2 = YAMLSource(path: "w.yaml", text: "dims: 0\n")
+        guard case .failure(let d2) = m.registryEntry.prepare(try source2.compose(), source: source2) else {
+            Issue.record("decoded"); return
+        }
+        #expect(d2.description.contains("invalid value for 'dims': must be at least 1"))
+    }
+
+    @Test func emptyParametersDecodeToTheDefaultsInTheCacheKey() throws {
+        let m = try Harness.reducer(script: Harness.identity())
+        let step = try m.registryEntry.prepare(.mapping([], SourceLocation(file: "t", line: 1, column: 1))).get()
+        #expect(step.canonicalParameters == #"{"dims":2}"#)
+    }
+
+    @Test func twoManifestsWithOneIDNameBothFiles() throws {
+        let a = try Harness.reducer(script: Harness.identity())
+        let b = try Harness.reducer(script: Harness.identity())
+        let env = [ProcessPluginCatalog.pathVariable: a.directory.path + ":" + b.directory.path]
+        guard case .failure(let d) = ProcessPluginCatalog.registry(base: .builtIn, environment: env) else {
+            Issue.record("no error"); return
+        }
+        #expect(d.description.contains("two plugins with id 'reducer.test': \(a.path) and \(b.path)"))
+    }
+
+    @Test func seedAndParametersReachTheProgramAndProgressIsReported() async throws {
+        let m = try Harness.reducer(script: Harness.identity("y[:] = r['seed'] + r['parameters']['dims']\nprint('progress 1/2 half', flush=True)\nprint('progress nonsense', flush=True)"))
+        let events = EventLog()
+        let out = try await Harness.run(m, on: Fixtures.random(rows: 5, columns: 4), seed: 40, events: events.record)
+        #expect(out.vectors.storage.allSatisfy { $0 == 42 })
+        #expect(out.axes == ["test-0", "test-1"])
+        #expect(events.events.contains { if case .progress(_, 1, 2, "half") = $0 { return true } else { return false } })
+        #expect(events.events.contains { if case .warning(_, let m) = $0 { return m.contains("malformed progress line") } else { return false } })
+    }
+
+    @Test func editingTheScriptChangesTheVersionInTheCacheKey() throws {
+        let m = try Harness.reducer(script: Harness.identity())
+        try (Harness.identity() + "\n# edited\n").write(to: m.directory.appendingPathComponent("plugin.py"), atomically: true, encoding: .utf8)
+        let edited = try PluginManifest.load(path: m.path).get()
+        #expect(m.descriptor.version.hasPrefix("1+"))
+        #expect(edited.descriptor.version != m.descriptor.version)
+        let again = try PluginManifest.load(path: m.path).get()
+        #expect(again.descriptor.version == edited.descriptor.version)
+    }
+
+    @Test func brokenProgramsFailWithTheirReason() async throws {
+        let input = Fixtures.random(rows: 6, columns: 3)
+        func failure(_ script: String, extra: String = "") async throws -> ProcessPluginError? {
+            let m = try Harness.reducer(script: script, extra: extra)
+            do { _ = try await Harness.run(m, on: input) } catch let e as ProcessPluginError { return e }
+            return nil
+        }
+        #expect(try await failure(Harness.identity("y = y[:3]")) == .wrongShape(
+            plugin: "reducer.test", expected: "6 × d (a reducer keeps the rows)", found: "3 × 2"))
+        #expect(try await failure(Harness.identity("y[2, 1] = np.nan")) == .nonFinite(plugin: "reducer.test", row: 2, column: 1))
+        #expect(try await failure("import sys\nprint('boom', file=sys.stderr)\nsys.exit(3)")
+                == .exitedNonZero(plugin: "reducer.test", status: 3, stderrTail: ["boom"]))
+        #expect(try await failure("import no_such_module_xyz") == .pythonModuleMissing(plugin: "reducer.test", module: "no_such_module_xyz"))
+        #expect(try await failure("pass") == .wroteNothing(plugin: "reducer.test", expected: "output.npy"))
+        #expect(try await failure("import time\ntime.sleep(30)", extra: "timeout: 0.5") == .timedOut(plugin: "reducer.test", seconds: 0.5))
+    }
+
+    @Test func missingProgramAndInterpreterAreNamed() async throws {
+        let m = try Harness.reducer(script: "pass")
+        try FileManager.default.removeItem(at: m.directory.appendingPathComponent("plugin.py"))
+        await #expect(throws: ProcessPluginError.programMissing(
+            plugin: "reducer.test", program: m.directory.appendingPathComponent("plugin.py").standardizedFileURL.path)) {
+            _ = try await Harness.run(m, on: Fixtures.random(rows: 3, columns: 2))
+        }
+        let text = "orrery-plugin: 1\nid: reducer.y\nkind: reducer\nversion: \"1\"\nsummary: s\nrun: [no-such-interpreter-q, y.R]\n"
+        let y = try PluginManifest.parse(text, path: "y.yaml", directory: Fixtures.temporaryDirectory()).get()
+        await #expect(throws: ProcessPluginError.interpreterMissing(plugin: "reducer.y", interpreter: "no-such-interpreter-q")) {
+            _ = try await Harness.run(y, on: Fixtures.random(rows: 3, columns: 2))
+        }
+    }
+
+    @Test func cancellationKillsTheProcessGroup() async throws {
+        let marker = Fixtures.temporaryDirectory().appendingPathComponent("child-alive")
+        // The program starts a grandchild that would write the marker after 2 s.
+        let m = try Harness.reducer(script: """
+        import subprocess, time
+        subprocess.Popen(["sh", "-c", "sleep 2; touch \(marker.path)"])
+        time.sleep(30)
+        """)
+        let task = Task { try await Harness.run(m, on: Fixtures.random(rows: 3, columns: 2)) }
+        try await Task.sleep(nanoseconds: 700_000_000)
+        task.cancel()
+        let started = Date()
+        await #expect(throws: OrreryError.cancelled) { _ = try await task.value }
+        #expect(Date().timeIntervalSince(started) < 3)
+        try await Task.sleep(nanoseconds: 2_500_000_000)
+        #expect(!FileManager.default.fileExists(atPath: marker.path), "the grandchild survived")
+    }
+}
+
+/// Collects run events (progress, warnings) for checks.
+final class EventLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var list: [RunEvent] = []
+    var events: [RunEvent] { lock.lock(); defer { lock.unlock() }; return list }
+    var record: RunEventHandler { { e in self.lock.lock(); self.list.append(e); self.lock.unlock() } }
+}
