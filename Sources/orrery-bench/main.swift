@@ -106,7 +106,8 @@ func run() async throws {
                                        leafSize: option("leaf", args).flatMap(Int.init) ?? defaults.leafSize,
                                        maxCandidates: option("candidates", args).flatMap(Int.init) ?? defaults.maxCandidates,
                                        iterations: option("iterations", args).flatMap(Int.init) ?? defaults.iterations,
-                                       delta: option("delta", args).flatMap(Double.init) ?? defaults.delta)
+                                       delta: option("delta", args).flatMap(Double.init) ?? defaults.delta,
+                                       refineWidth: option("refine", args).flatMap(Int.init) ?? defaults.refineWidth)
         var result: NearestNeighborSearch.Result?
         var report: NearestNeighborSearch.GraphReport?
         let cpuStart = cpuSeconds()
