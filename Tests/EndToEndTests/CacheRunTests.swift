@@ -49,8 +49,7 @@ import Testing
         }
 
         func run(force: Set<String> = []) async throws -> Runner.Outcome {
-            try await Runner(registry: .builtIn).run(try plan(), options: .init(outputDirectory: output, cache: cache,
-                                                                                force: force))
+            try await Runner(registry: .builtIn).run(try plan(), options: .init(outputDirectory: output, cache: cache, force: force))
         }
     }
 
@@ -98,9 +97,7 @@ import Testing
                 .write(to: workflow, atomically: true, encoding: .utf8)
             executions.withLock { $0 = [:] }
             let plan = try WorkflowPlan.load(path: workflow.path, registry: registry).get()
-            let outcome = try await Runner(registry: registry).run(plan, options: .init(
-                outputDirectory: folder.appendingPathComponent("out"),
-                cache: StepCache(directory: folder.appendingPathComponent("cache"))))
+            let outcome = try await Runner(registry: registry).run(plan, options: .init(outputDirectory: folder.appendingPathComponent("out"), cache: StepCache(directory: folder.appendingPathComponent("cache"))))
             return (executions.withLock { $0 }, outcome)
         }
         let first = try await run(original)

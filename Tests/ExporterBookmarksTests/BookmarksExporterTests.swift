@@ -50,7 +50,7 @@ enum JSONType: Equatable, Decodable, CustomStringConvertible {
     @Test func keysAndTypesMatchTheRealWord2VecBookmarksFile() async throws {
         let real = Fixtures.projectorDemo.appendingPathComponent("word2vec_full_bookmarks.txt")
         let realStates = try JSONDecoder().decode([[String: JSONType]].self, from: Data(contentsOf: real))
-        let ours = try JSONDecoder().decode([[String: JSONType]].self, from: await export([Self.custom([1, 2, 4])], .init(label: "x"),
+        let ours = try JSONDecoder().decode([[String: JSONType]].self, from: await export([Self.custom([1, 2, 4])], .with { $0.label = "x" },
                                                                                                 selection: Self.words.subset([4])))
         #expect(ours.count == 1)
         // Every field of the real file is present with the same JSON type …
@@ -64,7 +64,7 @@ enum JSONType: Equatable, Decodable, CustomStringConvertible {
     }
 
     @Test func customAxisBookmarkIsolatesTheSubsetAndKeepsTheQueries() async throws {
-        let data = try await export([Self.custom([1, 2, 4])], .init(label: "Bad to good"), selection: Self.words.subset([4, 0]))
+        let data = try await export([Self.custom([1, 2, 4])], .with { $0.label = "Bad to good" }, selection: Self.words.subset([4, 0]))
         let s = try ProjectorState.decodeFile(data, path: "b")[0]
         #expect(s.label == "Bad to good" && s.isSelected)
         #expect(s.selectedProjection == "custom")

@@ -9,7 +9,7 @@ import Testing
         let e = Embedding(vectors: Matrix([[1, -2.5, 3e-8], [4, 5, 6]]),
                           metadata: MetadataTable(count: 2, columns: [.init(name: "word", values: ["a\tb", "c"]), .init(name: "n", values: ["1", "2"])]))
         let out = Fixtures.temporaryDirectory()
-        let r = try await NPYExporter.export(StepInputs(["input": [.embedding(e)]]), .init(path: "v.npy", metadata: "v.tsv"),
+        let r = try await NPYExporter.export(StepInputs(["input": [.embedding(e)]]), .with { $0.path = "v.npy"; $0.metadata = "v.tsv" },
                                              context: .testing(output: out))
         #expect(r.files == ["v.npy", "v.tsv"])
         let data = try Data(contentsOf: out.appendingPathComponent("v.npy"))
@@ -21,7 +21,7 @@ import Testing
     @Test func numpyReadsTheFile() async throws {
         let e = Fixtures.random(rows: 7, columns: 3, seed: 5)
         let out = Fixtures.temporaryDirectory()
-        _ = try await NPYExporter.export(StepInputs(["input": [.embedding(e)]]), .init(path: "r.npy"), context: .testing(output: out))
+        _ = try await NPYExporter.export(StepInputs(["input": [.embedding(e)]]), .with { $0.path = "r.npy" }, context: .testing(output: out))
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         p.arguments = ["python3", "-c", "import numpy as np, sys; a = np.load(sys.argv[1]); print(a.dtype, a.shape, repr(float(a[6, 2])))",

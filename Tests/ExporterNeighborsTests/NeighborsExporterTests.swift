@@ -14,7 +14,7 @@ import Testing
     @Test func textFormHasTheProjectorStyle() async throws {
         let out = Fixtures.temporaryDirectory()
         let r = try await NeighborsExporter.export(StepInputs(["input": [.neighbors(lists())]]),
-                                                   .init(path: "n.txt"), context: .testing(output: out))
+                                                   .with { $0.path = "n.txt" }, context: .testing(output: out))
         let expected = "blue: (red, 45.0°), (yellow, 90.0°)\nyellow: (red, 45.0°), (blue, 90.0°)"
         #expect(r.report == expected)
         #expect(try String(contentsOf: out.appendingPathComponent("n.txt"), encoding: .utf8) == expected + "\n")
@@ -23,7 +23,7 @@ import Testing
     @Test func tsvFormIsChosenByExtension() async throws {
         let out = Fixtures.temporaryDirectory()
         _ = try await NeighborsExporter.export(StepInputs(["input": [.neighbors(lists())]]),
-                                               .init(path: "n.tsv"), context: .testing(output: out))
+                                               .with { $0.path = "n.tsv" }, context: .testing(output: out))
         let text = try String(contentsOf: out.appendingPathComponent("n.tsv"), encoding: .utf8)
         #expect(text.split(separator: "\n").first == "query\trank\tneighbor\tdistance")
         #expect(text.split(separator: "\n").count == 5)

@@ -18,7 +18,7 @@ import Testing
     @Test func folderHoldsBothConfigsWithRelativePathsAndExactValues() async throws {
         let iris = try Iris.load()
         let pca = Iris.pca(iris)
-        let (dir, result) = try await run([iris, pca], .init(path: "iris"))
+        let (dir, result) = try await run([iris, pca], .with { $0.path = "iris" })
         let config = try ProjectorConfig.parse(pbtxt: String(contentsOf: dir.appendingPathComponent("projector_config.pbtxt"), encoding: .utf8), path: "c")
         #expect(config.embeddings.map(\.tensorName) == ["iris_tensors", "pca"])
         #expect(config.modelCheckpointPath == nil)
@@ -61,7 +61,7 @@ import Testing
                             .init(name: "word", values: ["a\tb", "c", "d\ne"]), .init(name: "n", values: ["1", "2", "3"]),
                           ]))
         let warnings = Warnings()
-        let (dir, _) = try await run([e], .init(path: "p", names: ["words"]), warnings: warnings)
+        let (dir, _) = try await run([e], .with { $0.path = "p"; $0.names = ["words"] }, warnings: warnings)
         let meta = try String(contentsOf: dir.appendingPathComponent("words_metadata.tsv"), encoding: .utf8)
         #expect(meta == "word\tn\na b\t1\nc\t2\nd e\t3\n")
         #expect(warnings.all.count == 1 && warnings.all[0].contains("2 metadata values held tabs or newlines"))
@@ -70,9 +70,9 @@ import Testing
     @Test func sampleKeepsTheSameSeededPointsForEveryInput() async throws {
         let iris = try Iris.load()
         let pca = Iris.pca(iris)
-        let (a, _) = try await run([iris, pca], .init(path: "s", sample: 20), seed: 7)
-        let (b, _) = try await run([iris, pca], .init(path: "s", sample: 20), seed: 7)
-        let (c, _) = try await run([iris, pca], .init(path: "s", sample: 20), seed: 8)
+        let (a, _) = try await run([iris, pca], .with { $0.path = "s"; $0.sample = 20 }, seed: 7)
+        let (b, _) = try await run([iris, pca], .with { $0.path = "s"; $0.sample = 20 }, seed: 7)
+        let (c, _) = try await run([iris, pca], .with { $0.path = "s"; $0.sample = 20 }, seed: 8)
         let ta = try Data(contentsOf: a.appendingPathComponent("iris-tensors_tensors.tsv"))
         #expect(ta == (try Data(contentsOf: b.appendingPathComponent("iris-tensors_tensors.tsv"))))
         #expect(ta != (try Data(contentsOf: c.appendingPathComponent("iris-tensors_tensors.tsv"))))
@@ -86,7 +86,7 @@ import Testing
     @Test func moreThanTensorBoardsCapWarns() async throws {
         let e = Fixtures.grid(rows: 100_001, columns: 1)
         let warnings = Warnings()
-        _ = try await run([e], .init(path: "big"), warnings: warnings)
+        _ = try await run([e], .with { $0.path = "big" }, warnings: warnings)
         #expect(warnings.all.contains { $0.contains("100001 points") && $0.contains("sample: 100000") })
     }
 
@@ -95,7 +95,7 @@ import Testing
         let pca = Iris.pca(iris, rows: [3, 10, 100])
         let selection = iris.subset([10, 149])
         let warnings = Warnings()
-        let (dir, _) = try await run([iris, pca], .init(path: "sub"), selection: selection, warnings: warnings)
+        let (dir, _) = try await run([iris, pca], .with { $0.path = "sub" }, selection: selection, warnings: warnings)
         let states = try ProjectorState.decodeFile(Data(contentsOf: dir.appendingPathComponent("iris-tensors_bookmarks.txt")), path: "b")
         #expect(states[0].filteredPoints == [3, 10, 100])
         #expect(states[0].dataSetDimensions == [3, 4])
@@ -105,7 +105,7 @@ import Testing
 
     @Test func spriteIsDrawnAndNamedInTheConfig() async throws {
         let digits = try Digits.load(rows: 100)
-        let (dir, _) = try await run([digits], .init(path: "d", names: ["digits"], sprite: .init(imageWidth: 8, imageHeight: 8, scale: 2)))
+        let (dir, _) = try await run([digits], .with { $0.path = "d"; $0.names = ["digits"]; $0.sprite = .init(imageWidth: 8, imageHeight: 8, scale: 2) })
         let config = try ProjectorConfig.parse(pbtxt: String(contentsOf: dir.appendingPathComponent("projector_config.pbtxt"), encoding: .utf8), path: "c")
         #expect(config.embeddings[0].sprite == .init(imagePath: "digits_sprite.png", singleImageDim: [16, 16]))
         let png = try Data(contentsOf: dir.appendingPathComponent("digits_sprite.png"))
@@ -117,10 +117,10 @@ import Testing
     @Test func spriteLargerThan8192PixelsNamesTheParameter() async throws {
         let digits = try Digits.load(rows: 1797)
         await #expect(throws: OrreryError.self) {
-            _ = try await run([digits], .init(path: "d", sprite: .init(imageWidth: 8, imageHeight: 8, scale: 30)))
+            _ = try await run([digits], .with { $0.path = "d"; $0.sprite = .init(imageWidth: 8, imageHeight: 8, scale: 30) })
         }
         do {
-            _ = try await run([digits], .init(path: "d", sprite: .init(imageWidth: 8, imageHeight: 8, scale: 30)))
+            _ = try await run([digits], .with { $0.path = "d"; $0.sprite = .init(imageWidth: 8, imageHeight: 8, scale: 30) })
         } catch let error as OrreryError {
             #expect(error.parameter == "sprite.scale")
             #expect(error.description.contains("10320 × 10320 px") && error.description.contains("at most 8192"))

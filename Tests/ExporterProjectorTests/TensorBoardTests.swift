@@ -82,7 +82,7 @@ import Testing
         let out = Fixtures.temporaryDirectory()
         _ = try await ProjectorExporter.export(
             StepInputs(["input": [.embedding(digits), .embedding(tsne)]]),
-            .init(path: "tb", names: ["digits", "digits t-SNE"], sprite: .init(imageWidth: 8, imageHeight: 8, scale: 2)),
+            .with { $0.path = "tb"; $0.names = ["digits", "digits t-SNE"]; $0.sprite = .init(imageWidth: 8, imageHeight: 8, scale: 2) },
             context: .testing(output: out))
         let folder = out.appendingPathComponent("tb")
 

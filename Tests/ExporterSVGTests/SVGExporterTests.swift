@@ -75,10 +75,13 @@ import Testing
         #expect(svg.contains("fill=\"#440154\"") && svg.contains("fill=\"#FDE725\""))
     }
 
-    @Test func badLabelRuleIsRejected() {
-        var p = SVGExporter.Parameters()
-        p.labels = "extremes"
-        #expect(throws: ParameterError("labels", "'extremes' is not 'all', 'none' or 'extremes N' (N ≥ 1)")) { try p.validate() }
+    @Test func badLabelRuleIsRejected() throws {
+        do {
+            _ = try SVGExporter.Parameters.yaml("{ labels: extremes }")
+            Issue.record("accepted 'extremes'")
+        } catch let d as WorkflowDiagnostics {
+            #expect(d.diagnostics.map(\.problem) == [.invalidValue(parameter: "labels", reason: "'extremes' is not 'all', 'none' or 'extremes N' (N ≥ 1)")])
+        }
     }
 
     @Test func chromiumRendersThePlot() async throws {

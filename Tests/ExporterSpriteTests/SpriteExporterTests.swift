@@ -46,7 +46,7 @@ import Testing
     @Test func atlasIsSquareRowMajorAndScaled() async throws {
         let e = try Self.digits(10)   // 10 images → a 4 × 4 grid, last row partly empty
         let out = Fixtures.temporaryDirectory()
-        let r = try await SpriteExporter.export(StepInputs(["input": [.embedding(e)]]), .init(path: "s.png", scale: 2),
+        let r = try await SpriteExporter.export(StepInputs(["input": [.embedding(e)]]), .with { $0.path = "s.png"; $0.scale = 2 },
                                                 context: .testing(output: out))
         #expect(r.files == ["s.png", "s.png.json"])
         let (w, h, px) = try Self.decode(Data(contentsOf: out.appendingPathComponent("s.png")))
@@ -74,14 +74,14 @@ import Testing
     @Test func tooLargeIsAClearErrorNamingScale() async throws {
         let e = try Self.digits(1797)   // 43 × 43 cells of 8 px × 24 = 8256 px > 8192
         await #expect(throws: OrreryError.invalidParameter("scale", reason: "the sprite would be 8256 × 8256 px (1797 images of 192 × 192 px in a 43 × 43 grid); the Projector accepts at most 8192 px a side — lower the scale or export at most 1764 points")) {
-            _ = try await SpriteExporter.export(StepInputs(["input": [.embedding(e)]]), .init(scale: 24), context: .testing())
+            _ = try await SpriteExporter.export(StepInputs(["input": [.embedding(e)]]), .with { $0.scale = 24 }, context: .testing())
         }
     }
 
     @Test func wrongImageSizeNamesImageWidth() async throws {
         let e = try Self.digits(4)
         await #expect(throws: OrreryError.invalidParameter("image-width", reason: "an image of 7 × 9 pixels needs vectors of 63 values, these have 64")) {
-            _ = try await SpriteExporter.export(StepInputs(["input": [.embedding(e)]]), .init(imageWidth: 7, imageHeight: 9), context: .testing())
+            _ = try await SpriteExporter.export(StepInputs(["input": [.embedding(e)]]), .with { $0.imageWidth = 7; $0.imageHeight = 9 }, context: .testing())
         }
     }
 }

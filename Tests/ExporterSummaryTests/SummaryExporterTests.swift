@@ -9,7 +9,7 @@ import Testing
         e.axes = ["linear-x", "linear-y"]
         e.notes.set("x-from", "worst")
         e.notes.set("x-to", "best")
-        let r = try await SummaryExporter.export(StepInputs(["input": [.embedding(e)]]), .init(count: 2),
+        let r = try await SummaryExporter.export(StepInputs(["input": [.embedding(e)]]), .with { $0.count = 2 },
                                                  context: .testing())
         #expect(r.report == """
             lowest 2 on linear-x (worst → best):

@@ -14,7 +14,7 @@ import Testing
 
     @Test func tableHasAHeaderMetadataAndCoordinatesSorted() async throws {
         let out = Fixtures.temporaryDirectory()
-        var p = TSVExporter.Parameters(path: "t.tsv")
+        var p = TSVExporter.Parameters.with { $0.path = "t.tsv" }
         p.sortBy = "linear-x"
         let r = try await TSVExporter.export(StepInputs(["input": [.embedding(embedding())]]), p,
                                              context: .testing(output: out))
@@ -27,7 +27,7 @@ import Testing
         let out = Fixtures.temporaryDirectory()
         let events = WarningLog()
         let r = try await TSVExporter.export(StepInputs(["input": [.embedding(embedding())]]),
-                                             .init(path: "v.tsv", format: .projector),
+                                             .with { $0.path = "v.tsv"; $0.format = .projector },
                                              context: .testing(output: out, events: events.record))
         #expect(r.files == ["v.tsv", "v.metadata.tsv"])
         let tensor = try String(contentsOf: out.appendingPathComponent("v.tsv"), encoding: .utf8)
@@ -41,7 +41,7 @@ import Testing
 
     @Test func unknownSortAxisNamesTheParameter() async {
         await #expect(throws: OrreryError.invalidParameter("sort-by", reason: "no axis 'pca-0'; axes: linear-x, linear-y")) {
-            var p = TSVExporter.Parameters(path: "t.tsv")
+            var p = TSVExporter.Parameters.with { $0.path = "t.tsv" }
             p.sortBy = "pca-0"
             _ = try await TSVExporter.export(StepInputs(["input": [.embedding(embedding())]]), p, context: .testing())
         }

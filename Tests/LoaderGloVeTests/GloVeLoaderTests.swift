@@ -42,7 +42,7 @@ private final class EventLog: Sendable {
     @Test func bundledSampleEqualsAnIndependentParse() async throws {
         let text = try String(contentsOf: Fixtures.workflowsDirectory.appendingPathComponent("data/glove.6B.50d.sample.txt"), encoding: .utf8)
         let ref = reference(text)
-        let e = try await GloVeLoader.load(.init(path: "data/glove.6B.50d.sample.txt"), context: .testing())
+        let e = try await GloVeLoader.load(.with { $0.path = "data/glove.6B.50d.sample.txt" }, context: .testing())
         #expect(e.count == 1000 && e.dimensions == 50)
         #expect(e.metadata.columnNames == ["word"])
         #expect(e.metadata.columns[0].values == ref.words)
@@ -65,8 +65,8 @@ private final class EventLog: Sendable {
             try? h.close()
         }
         writer.start()
-        let piped = try await GloVeLoader.load(.init(path: path), context: .testing())
-        let file = try await GloVeLoader.load(.init(path: sample.path), context: .testing())
+        let piped = try await GloVeLoader.load(.with { $0.path = path }, context: .testing())
+        let file = try await GloVeLoader.load(.with { $0.path = sample.path }, context: .testing())
         #expect(piped.count == 1000)
         #expect(piped.vectors == file.vectors && piped.metadata == file.metadata)
     }
@@ -75,7 +75,7 @@ private final class EventLog: Sendable {
         let url = Fixtures.sharedData.appendingPathComponent("glove.6B.50d.top50k.txt")
         guard FileManager.default.fileExists(atPath: url.path) else { return }
         let log = EventLog()
-        let e = try await GloVeLoader.load(.init(path: url.path), context: .testing(events: log.handler))
+        let e = try await GloVeLoader.load(.with { $0.path = url.path }, context: .testing(events: log.handler))
         // The .npy was made from the same text with numpy (see Workflows/data/README.md).
         let npy = try NPYFormat.read(Data(contentsOf: Fixtures.workflowsDirectory.appendingPathComponent("data/glove.6B.50d.top50k.npy")), path: "npy")
         #expect(e.vectors == npy)
@@ -130,13 +130,13 @@ private final class EventLog: Sendable {
         guard FileManager.default.fileExists(atPath: url.path) else { return }
         let task = Task {
             withUnsafeCurrentTask { $0?.cancel() }
-            return try await GloVeLoader.load(.init(path: url.path), context: .testing())
+            return try await GloVeLoader.load(.with { $0.path = url.path }, context: .testing())
         }
         await #expect(throws: OrreryError.cancelled) { try await task.value }
     }
 
     @Test func limitReadsTheFirstRows() async throws {
-        let e = try await GloVeLoader.load(.init(path: "data/glove.6B.50d.sample.txt", limit: 3), context: .testing())
+        let e = try await GloVeLoader.load(.with { $0.path = "data/glove.6B.50d.sample.txt"; $0.limit = 3 }, context: .testing())
         #expect(e.count == 3 && e.metadata.columns[0].values == ["the", ",", "."])
     }
 
@@ -212,15 +212,15 @@ private final class EventLog: Sendable {
         let dir = Fixtures.temporaryDirectory()
         try "a 1\nb 2\na 3\nc 4\nb 5\na 6\nc 7\nd 8\nd 9\n".write(to: dir.appendingPathComponent("d.txt"), atomically: true, encoding: .utf8)
         let log = EventLog()
-        let e = try await GloVeLoader.load(.init(path: "d.txt"), context: .testing(input: dir, events: log.handler))
+        let e = try await GloVeLoader.load(.with { $0.path = "d.txt" }, context: .testing(input: dir, events: log.handler))
         #expect(e.count == 9)
         #expect(log.warnings == ["d.txt has 5 repeated words, kept as separate rows: 'a' (lines 1 and 3), 'b' (lines 2 and 5), 'a' (lines 1 and 6) and 2 more"])
     }
 
     @Test func missingFileAndBadLimit() async throws {
         await #expect(throws: OrreryError.fileNotFound("nope.txt")) {
-            try await GloVeLoader.load(.init(path: "nope.txt"), context: .testing())
+            try await GloVeLoader.load(.with { $0.path = "nope.txt" }, context: .testing())
         }
-        #expect(throws: ParameterError.self) { try GloVeLoader.Parameters(path: "x", limit: 0).validate() }
+        #expect(throws: WorkflowDiagnostics.self) { try GloVeLoader.Parameters.yaml("{ path: x, limit: 0 }") }
     }
 }

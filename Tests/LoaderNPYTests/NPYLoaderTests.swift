@@ -11,8 +11,7 @@ import Testing
     }
 
     @Test func bundledGloVeMatchesTheTextFile() async throws {
-        let e = try await NPYLoader.load(.init(path: "data/glove.6B.50d.top50k.npy",
-                                               metadata: "data/glove.6B.50d.top50k.words.tsv"), context: .testing())
+        let e = try await NPYLoader.load(.with { $0.path = "data/glove.6B.50d.top50k.npy"; $0.metadata = "data/glove.6B.50d.top50k.words.tsv" }, context: .testing())
         #expect(e.count == 50_000 && e.dimensions == 50)
         // The first line of glove.6B.50d.txt: "the 0.418 0.24968 -0.41242 ..."
         #expect(e.label(0) == "the")
@@ -38,7 +37,7 @@ import Testing
         try NPYFormat.write(Matrix([[1], [2], [3]])).write(to: dir.appendingPathComponent("m.npy"))
         try "a\nb\n".write(to: dir.appendingPathComponent("m.tsv"), atomically: true, encoding: .utf8)
         await #expect(throws: OrreryError.shapeMismatch("m.tsv has 2 rows but m.npy has 3")) {
-            try await NPYLoader.load(.init(path: "m.npy", metadata: "m.tsv"), context: .testing(input: dir))
+            try await NPYLoader.load(.with { $0.path = "m.npy"; $0.metadata = "m.tsv" }, context: .testing(input: dir))
         }
     }
 }

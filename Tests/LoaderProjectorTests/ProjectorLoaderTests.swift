@@ -6,7 +6,7 @@ import Testing
 
 @Suite struct ProjectorLoaderTests {
     @Test func realIrisLoadsFromTheStandaloneJSONConfig() async throws {
-        let e = try await ProjectorLoader.load(.init(path: "data/iris/projector_config.json", embedding: "Iris"), context: .testing())
+        let e = try await ProjectorLoader.load(.with { $0.path = "data/iris/projector_config.json"; $0.embedding = "Iris" }, context: .testing())
         #expect(e.count == 150 && e.dimensions == 4)
         #expect(e.metadata.columnNames == ["sepal-length", "sepal-width", "petal-length", "petal-width", "class"])
         #expect(e.vectors.row(0) == [5.1, 3.5, 1.4, 0.2])   // iris_labels.tsv's first row holds the same numbers
@@ -35,13 +35,13 @@ import Testing
         json.tensorPath = "t.bytes"
         try ProjectorConfig(embeddings: [json]).json.write(to: dir.appendingPathComponent("standalone.json"))
 
-        let fromFolder = try await ProjectorLoader.load(.init(path: dir.path), context: .testing())
-        let fromJSON = try await ProjectorLoader.load(.init(path: dir.appendingPathComponent("standalone.json").path), context: .testing())
+        let fromFolder = try await ProjectorLoader.load(.with { $0.path = dir.path }, context: .testing())
+        let fromJSON = try await ProjectorLoader.load(.with { $0.path = dir.appendingPathComponent("standalone.json").path }, context: .testing())
         #expect(fromFolder.vectors == raw.vectors && fromJSON.vectors == raw.vectors)
         #expect(fromFolder.metadata == raw.metadata)
         if case .text(let b)? = fromFolder.notes["bookmarks"] { #expect(b == "PCA of four") } else { Issue.record("no bookmarks note") }
 
-        let back = try await ProjectorLoader.load(.init(path: dir.path, bookmark: "PCA of four"), context: .testing())
+        let back = try await ProjectorLoader.load(.with { $0.path = dir.path; $0.bookmark = "PCA of four" }, context: .testing())
         #expect(back.axes == ["pca-0", "pca-1", "pca-2"])
         #expect(back.rows == [2, 5, 7, 30])
         #expect(back.vectors == proj.vectors)
@@ -65,8 +65,7 @@ import Testing
               "metadataPath": "\(labels.path)", "bookmarksPath": "\(demo.appendingPathComponent("word2vec_full_bookmarks.txt").path)"}]}
             """
         try config.write(to: dir.appendingPathComponent("config.json"), atomically: true, encoding: .utf8)
-        let e = try await ProjectorLoader.load(.init(path: dir.appendingPathComponent("config.json").path,
-                                                     bookmark: "Politics: \"Bad\" to \"Good\""), context: .testing())
+        let e = try await ProjectorLoader.load(.with { $0.path = dir.appendingPathComponent("config.json").path; $0.bookmark = "Politics: \"Bad\" to \"Good\"" }, context: .testing())
         #expect(e.count == 101 && e.axes == ["linear-x", "linear-y"])
         #expect(e.rows.prefix(5) == [822, 201, 519, 739, 729])
         #expect(e.metadata.columnNames == ["word", "count"])
@@ -85,13 +84,13 @@ import Testing
         try "embeddings { tensor_name: \"x\" tensor_path: \"t.tsv\" metadata_path: \"m.tsv\" }\n"
             .write(to: dir.appendingPathComponent("projector_config.pbtxt"), atomically: true, encoding: .utf8)
         await #expect(throws: OrreryError.shapeMismatch("m.tsv has 2 metadata rows but the tensor t.tsv has 3 rows; row i of the metadata must describe row i of the tensor")) {
-            try await ProjectorLoader.load(.init(path: dir.path), context: .testing())
+            try await ProjectorLoader.load(.with { $0.path = dir.path }, context: .testing())
         }
     }
 
     @Test func unknownTensorNameListsTheNames() async throws {
         await #expect(throws: OrreryError.invalidParameter("embedding", reason: "no tensor named 'Irises' in data/iris/projector_config.json; tensors: 'Iris'")) {
-            try await ProjectorLoader.load(.init(path: "data/iris/projector_config.json", embedding: "Irises"), context: .testing())
+            try await ProjectorLoader.load(.with { $0.path = "data/iris/projector_config.json"; $0.embedding = "Irises" }, context: .testing())
         }
     }
 

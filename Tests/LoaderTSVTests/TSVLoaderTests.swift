@@ -23,7 +23,7 @@ private func parse(_ text: String) throws(OrreryError) -> TextVectorTable {
         let reference = text.split(separator: "\n").flatMap { $0.split(separator: "\t").map { Float(String($0))! } }
         let labels = try String(contentsOf: Fixtures.workflowsDirectory.appendingPathComponent("data/digits_labels.tsv"), encoding: .utf8)
             .split(separator: "\n").map(String.init)
-        let e = try await TSVLoader.load(.init(path: "data/digits.tsv", metadata: "data/digits_labels.tsv"), context: .testing())
+        let e = try await TSVLoader.load(.with { $0.path = "data/digits.tsv"; $0.metadata = "data/digits_labels.tsv" }, context: .testing())
         #expect(e.count == 1797 && e.dimensions == 64)
         #expect(e.vectors.storage == reference)
         // The file's first line: 0 0 5 13 9 1 0 0 0 0 13 15 10 15 5 0 …
@@ -33,7 +33,7 @@ private func parse(_ text: String) throws(OrreryError) -> TextVectorTable {
     }
 
     @Test func withoutMetadataRowsAreNamedByIndex() async throws {
-        let e = try await TSVLoader.load(.init(path: "data/digits.tsv"), context: .testing())
+        let e = try await TSVLoader.load(.with { $0.path = "data/digits.tsv" }, context: .testing())
         #expect(e.metadata.columnNames == ["index"] && e.label(1796) == "1796")
     }
 
@@ -48,7 +48,7 @@ private func parse(_ text: String) throws(OrreryError) -> TextVectorTable {
         let lines = stride(from: 0, to: values.count, by: 4).map { values[$0..<$0 + 4].map { "\($0)" }.joined(separator: "\t") }
         let dir = Fixtures.temporaryDirectory()
         try (lines.joined(separator: "\n") + "\n").write(to: dir.appendingPathComponent("iris.tsv"), atomically: true, encoding: .utf8)
-        let e = try await TSVLoader.load(.init(path: "iris.tsv", metadata: demo.appendingPathComponent("iris_labels.tsv").path),
+        let e = try await TSVLoader.load(.with { $0.path = "iris.tsv"; $0.metadata = demo.appendingPathComponent("iris_labels.tsv").path },
                                          context: .testing(input: dir))
         #expect(e.count == 150 && e.dimensions == 4)
         #expect(e.vectors.storage == values)
@@ -65,7 +65,7 @@ private func parse(_ text: String) throws(OrreryError) -> TextVectorTable {
             .split(separator: "\n").dropLast().joined(separator: "\n") + "\n"
         try labels.write(to: dir.appendingPathComponent("metadata.tsv"), atomically: true, encoding: .utf8)
         await #expect(throws: OrreryError.shapeMismatch("metadata.tsv has 1796 rows but digits.tsv has 1797")) {
-            try await TSVLoader.load(.init(path: "digits.tsv", metadata: "metadata.tsv"), context: .testing(input: dir))
+            try await TSVLoader.load(.with { $0.path = "digits.tsv"; $0.metadata = "metadata.tsv" }, context: .testing(input: dir))
         }
     }
 

@@ -43,7 +43,7 @@ private let sample: [(String, [Float])] = [("king", [1, -2.5, 3e-7]), ("queen", 
 
     @Test func bundledSampleEqualsTheGloVeText() async throws {
         // sample.w2v.bin was written from glove.6B.50d.sample.txt (Workflows/data/README.md).
-        let w = try await Word2VecLoader.load(.init(path: "data/sample.w2v.bin"), context: .testing())
+        let w = try await Word2VecLoader.load(.with { $0.path = "data/sample.w2v.bin" }, context: .testing())
         let text = try String(contentsOf: Fixtures.workflowsDirectory.appendingPathComponent("data/glove.6B.50d.sample.txt"), encoding: .utf8)
         let lines = text.split(separator: "\n").map { $0.split(separator: " ") }
         #expect(w.count == 1000 && w.dimensions == 50)

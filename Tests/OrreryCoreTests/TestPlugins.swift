@@ -2,28 +2,23 @@ import OrreryCore
 
 /// Minimal plugins of each shape, for testing the runtime without the built-ins.
 enum TestLoader: Loader {
-    struct Parameters: Codable, Sendable {
+    struct Parameters: ParameterSet {
         init() {}
-        init(from decoder: any Decoder) throws { _ = try decoder.container(keyedBy: CodingKeys.self) }
-        enum CodingKeys: CodingKey {}
     }
     static let descriptor = PluginDescriptor(id: "loader.test", kind: .loader, version: "1", summary: "1, 2, 3",
-                                             inputs: [], parameters: [], example: "")
+                                             inputs: [], parameters: Parameters.self, example: "")
     static func load(_ p: Parameters, context: StepContext) async throws -> Embedding {
         Embedding(vectors: Matrix([[1], [2], [3]]), metadata: MetadataTable(labels: ["a", "b", "c"]))
     }
 }
 
 enum TestReducer: Reducer {
-    struct Parameters: Codable, Sendable {
-        var factor: Double
-        init(from decoder: any Decoder) throws {
-            factor = try decoder.container(keyedBy: CodingKeys.self)(.factor, default: 1.0)
-        }
-        enum CodingKeys: CodingKey { case factor }
+    struct Parameters: ParameterSet {
+        @Parameter(help: "scale factor") var factor = 1.0
+        init() {}
     }
     static let descriptor = PluginDescriptor(id: "reducer.test", kind: .reducer, version: "1", summary: "scales",
-                                             inputs: [.embedding], parameters: [], usesSeed: true, example: "")
+                                             inputs: [.embedding], parameters: Parameters.self, usesSeed: true, example: "")
     static func reduce(_ input: Embedding, _ p: Parameters, context: StepContext) async throws -> Embedding {
         guard p.factor > 0 else { throw OrreryError.invalidParameter("factor", reason: "must be positive") }
         var notes = input.notes
@@ -34,15 +29,12 @@ enum TestReducer: Reducer {
 }
 
 enum TestExporter: Exporter {
-    struct Parameters: Codable, Sendable {
-        var path: String
-        init(from decoder: any Decoder) throws {
-            path = try decoder.container(keyedBy: CodingKeys.self).decode(String.self, forKey: .path)
-        }
-        enum CodingKeys: CodingKey { case path }
+    struct Parameters: ParameterSet {
+        @Parameter(help: "the file") var path: String
+        init() {}
     }
     static let descriptor = PluginDescriptor(id: "exporter.test", kind: .exporter, version: "1", summary: "writes",
-                                             inputs: [.embedding], parameters: [], example: "")
+                                             inputs: [.embedding], parameters: Parameters.self, example: "")
     static func export(_ inputs: StepInputs, _ p: Parameters, context: StepContext) async throws -> ExportResult {
         ExportResult(files: [try context.write("\(try inputs.embedding().count)\n", to: p.path)])
     }
@@ -52,7 +44,7 @@ enum TestNeighborsExporter: Exporter {
     typealias Parameters = TestLoader.Parameters
     static let descriptor = PluginDescriptor(
         id: "exporter.neighbors-test", kind: .exporter, version: "1", summary: "reads neighbours",
-        inputs: [PortDescriptor("input", accepts: [.neighbors], summary: "lists")], parameters: [], example: "")
+        inputs: [PortDescriptor("input", accepts: [.neighbors], summary: "lists")], parameters: Parameters.self, example: "")
     static func export(_ inputs: StepInputs, _ p: Parameters, context: StepContext) async throws -> ExportResult {
         ExportResult(files: [])
     }
@@ -61,5 +53,5 @@ enum TestNeighborsExporter: Exporter {
 enum TestMetric: Metric {
     static let measure = DistanceMeasure.euclidean
     static let descriptor = PluginDescriptor(id: "metric.test", kind: .metric, version: "1", summary: "euclidean",
-                                             inputs: [.embedding], parameters: MetricParameters.descriptors, example: "")
+                                             inputs: [.embedding], parameters: MetricParameters.self, example: "")
 }

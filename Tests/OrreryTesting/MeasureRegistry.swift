@@ -10,7 +10,7 @@ public enum MeasureRegistry {
 
 private func measureDescriptor(_ name: String) -> PluginDescriptor {
     PluginDescriptor(id: "metric.\(name)", kind: .metric, version: "1.0.0", summary: "test stand-in for metric.\(name)",
-                     inputs: [.embedding], parameters: [], example: "")
+                     inputs: [.embedding], parameterDescriptors: [], example: "")
 }
 
 private enum CosineMeasure: Metric {

@@ -14,8 +14,7 @@ import Testing
 
     @Test func coordinateIsTheDotProductWithTheCentroidDifferenceFromTheRoot() async throws {
         let subset = try await politicsSubset()
-        let p = CustomAxisReducer.Parameters(x: .init(from: .label("worst"), to: .label("best")),
-                                             y: .axis(.init(from: .regex("^(bad|poor)$"), to: .regex("^(good|great)$"))))
+        let p = CustomAxisReducer.Parameters.with { $0.x = .init(from: .label("worst"), to: .label("best")); $0.y = .axis(.init(from: .regex("^(bad|poor)$"), to: .regex("^(good|great)$"))) }
         let out = try await CustomAxisReducer.reduce(subset, p, context: .testing())
         let root = subset.root
         let words = root.metadata.labelColumn?.values ?? []
@@ -39,7 +38,7 @@ import Testing
 
     @Test func normalizedAxesHaveUnitLength() async throws {
         let subset = try await politicsSubset()
-        var p = CustomAxisReducer.Parameters(x: .init(from: .label("worst"), to: .label("best")))
+        var p = CustomAxisReducer.Parameters.with { $0.x = .init(from: .label("worst"), to: .label("best")) }
         let raw = try await CustomAxisReducer.reduce(subset, p, context: .testing(seed: 3))
         p.normalize = true
         let unit = try await CustomAxisReducer.reduce(subset, p, context: .testing(seed: 3))
@@ -53,7 +52,7 @@ import Testing
 
     @Test func randomYIsSeeded() async throws {
         let subset = try await politicsSubset()
-        let p = CustomAxisReducer.Parameters(x: .init(from: .label("worst"), to: .label("best")))
+        let p = CustomAxisReducer.Parameters.with { $0.x = .init(from: .label("worst"), to: .label("best")) }
         let a = try await CustomAxisReducer.reduce(subset, p, context: .testing(seed: 1))
         let b = try await CustomAxisReducer.reduce(subset, p, context: .testing(seed: 1))
         let c = try await CustomAxisReducer.reduce(subset, p, context: .testing(seed: 2))
@@ -63,7 +62,7 @@ import Testing
 
     @Test func termThatMatchesNothingIsAnErrorNamingTheParameter() async throws {
         let subset = try await politicsSubset()
-        let p = CustomAxisReducer.Parameters(x: .init(from: .label("qqqzzz"), to: .label("best")))
+        let p = CustomAxisReducer.Parameters.with { $0.x = .init(from: .label("qqqzzz"), to: .label("best")) }
         await #expect(throws: OrreryError.invalidParameter(
             "x.from", reason: "qqqzzz matches no point in column 'label' of the root dataset (set on-empty: random to use a random direction)")) {
             try await CustomAxisReducer.reduce(subset, p, context: .testing())
@@ -72,7 +71,7 @@ import Testing
 
     @Test func onEmptyRandomWarnsAndUsesARandomDirection() async throws {
         let subset = try await politicsSubset()
-        var p = CustomAxisReducer.Parameters(x: .init(from: .label("qqqzzz"), to: .label("best")))
+        var p = CustomAxisReducer.Parameters.with { $0.x = .init(from: .label("qqqzzz"), to: .label("best")) }
         p.onEmpty = .random
         let warnings = WarningLog()
         let out = try await CustomAxisReducer.reduce(subset, p, context: .testing(events: warnings.record))

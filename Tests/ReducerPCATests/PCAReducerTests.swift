@@ -19,7 +19,7 @@ import Testing
     @Test func tenComponentsOfTenThousandWordsMatchNumpyAndRecordTheirNotes() async throws {
         let words = try await Self.tenThousandWords()
         // Quality is measured in its own test below (5,000 queries on 10,000 points is slow in debug builds).
-        let out = try await PCAReducer.reduce(words, .init(quality: false), context: Self.context)
+        let out = try await PCAReducer.reduce(words, .with { $0.quality = false }, context: Self.context)
         #expect(out.axes == (0..<10).map { "pca-\($0)" })
         #expect(out.count == 10_000 && out.dimensions == 10)
         #expect(out.notes["reducer"] == .text("reducer.pca"))
@@ -40,7 +40,7 @@ import Testing
         // 2,000 words: every point is a query. sklearn on the same data:
         // trustworthiness(B, PCA(2, svd_solver='full').fit_transform(B), n_neighbors=10) = 0.6824822.
         let words = try await Bundled.glove().subset(Array(0..<2_000))
-        let out = try await PCAReducer.reduce(words, .init(components: 3), context: Self.context)
+        let out = try await PCAReducer.reduce(words, .with { $0.components = 3 }, context: Self.context)
         #expect(out.notes.number("quality-sample") == 2_000)
         #expect(out.notes["quality-axes"] == .text("pca-0, pca-1"))
         #expect(out.notes["quality-metric"] == .text("euclidean"))
@@ -51,8 +51,8 @@ import Testing
 
     @Test func seededRunIsReproducible() async throws {
         let e = Fixtures.random(rows: 400, columns: 12)
-        let a = try await PCAReducer.reduce(e, .init(components: 3), context: Self.context)
-        let b = try await PCAReducer.reduce(e, .init(components: 3), context: Self.context)
+        let a = try await PCAReducer.reduce(e, .with { $0.components = 3 }, context: Self.context)
+        let b = try await PCAReducer.reduce(e, .with { $0.components = 3 }, context: Self.context)
         #expect(a.vectors == b.vectors && a.notes == b.notes)
         #expect(e.vectors == Fixtures.random(rows: 400, columns: 12).vectors)  // input untouched
     }
@@ -64,8 +64,8 @@ import Testing
         storage += half.storage.map { -$0 }
         let e = Embedding(vectors: Matrix(rows: 400, columns: 8, storage: storage),
                           metadata: MetadataTable(labels: (0..<400).map { "p\($0)" }))
-        let exact = try await PCAReducer.reduce(e, .init(components: 4, quality: false), context: Self.context)
-        let projector = try await PCAReducer.reduce(e, .init(components: 4, mode: .projector, quality: false),
+        let exact = try await PCAReducer.reduce(e, .with { $0.components = 4; $0.quality = false }, context: Self.context)
+        let projector = try await PCAReducer.reduce(e, .with { $0.components = 4; $0.mode = .projector; $0.quality = false },
                                                     context: Self.context)
         guard case .numbers(let a)? = exact.notes["explained-variance-ratio"],
               case .numbers(let b)? = projector.notes["explained-variance-ratio"] else {
@@ -81,7 +81,7 @@ import Testing
     @Test func projectorModeDoesNotCentre() async throws {
         // Points on y = 2x far from the origin: the uncentred first axis is their direction (1, 2)/√5.
         let e = Fixtures.embedding([("a", [1, 2]), ("b", [2, 4.1]), ("c", [3, 5.9])])
-        let out = try await PCAReducer.reduce(e, .init(components: 1, mode: .projector, quality: false),
+        let out = try await PCAReducer.reduce(e, .with { $0.components = 1; $0.mode = .projector; $0.quality = false },
                                               context: Self.context)
         let model = try PrincipalComponents.fit(e.vectors, components: 1, centred: false)
         #expect(abs(model.components[0, 1] / model.components[0, 0] - 2) < 0.02)
@@ -93,7 +93,7 @@ import Testing
 
     @Test func projectorModeProjectsWideDataTo200DimensionsWithTheSeed() async throws {
         let e = Fixtures.random(rows: 300, columns: 260, seed: 9)
-        let p = PCAReducer.Parameters(components: 5, mode: .projector, quality: false)
+        let p = PCAReducer.Parameters.with { $0.components = 5; $0.mode = .projector; $0.quality = false }
         let a = try await PCAReducer.reduce(e, p, context: .testing(seed: 1, registry: MeasureRegistry.standard))
         let b = try await PCAReducer.reduce(e, p, context: .testing(seed: 1, registry: MeasureRegistry.standard))
         let c = try await PCAReducer.reduce(e, p, context: .testing(seed: 2, registry: MeasureRegistry.standard))
@@ -107,10 +107,10 @@ import Testing
     @Test func moreComponentsThanDimensionsIsAnErrorNamingComponents() async throws {
         let e = Fixtures.random(rows: 20, columns: 4)
         await #expect(throws: OrreryError.invalidParameter("components", reason: "5 components of 4-dimensional data; at most 4")) {
-            try await PCAReducer.reduce(e, .init(components: 5), context: Self.context)
+            try await PCAReducer.reduce(e, .with { $0.components = 5 }, context: Self.context)
         }
         await #expect(throws: OrreryError.invalidParameter("components", reason: "5 components of 3 points; at most 3")) {
-            try await PCAReducer.reduce(Fixtures.random(rows: 3, columns: 8), .init(components: 5), context: Self.context)
+            try await PCAReducer.reduce(Fixtures.random(rows: 3, columns: 8), .with { $0.components = 5 }, context: Self.context)
         }
     }
 

@@ -157,7 +157,7 @@ private func layout<V: SIMD>(_: V.Type, n: Int, scale: Double, seed: UInt64) -> 
     @Test func sameSeedGivesIdenticalLayoutsAndAnotherSeedDoesNot() async throws {
         // 1,100 points use Barnes-Hut and several threads (chunks of 128 points).
         let e = Fixtures.random(rows: 1100, columns: 10, seed: 8)
-        let p = TSNEReducer.Parameters(perplexity: 5, iterations: 8, initialization: .random)
+        let p = TSNEReducer.Parameters.with { $0.perplexity = 5; $0.iterations = 8; $0.initialization = .random }
         let a = try await TSNEReducer.reduce(e, p, context: .testing(seed: 1))
         let b = try await TSNEReducer.reduce(e, p, context: .testing(seed: 1))
         var q = p
@@ -179,7 +179,7 @@ private func layout<V: SIMD>(_: V.Type, n: Int, scale: Double, seed: UInt64) -> 
         let keep = Array(stride(from: 0, to: 1797, by: 6))
         points = points.selecting(rows: keep)
         labels = keep.map { labels[$0] }
-        let p = TSNEReducer.Parameters(iterations: 400, exaggerationIterations: 100)
+        let p = TSNEReducer.Parameters.with { $0.iterations = 400; $0.exaggerationIterations = 100 }
         #else
         // The full default schedule (1,000 iterations, perplexity 30, PCA init, cosine, Barnes-Hut).
         let p = TSNEReducer.Parameters()
@@ -206,7 +206,7 @@ private func layout<V: SIMD>(_: V.Type, n: Int, scale: Double, seed: UInt64) -> 
 
     @Test func threeDimensionalLayoutsHaveThreeAxes() async throws {
         let e = Fixtures.random(rows: 90, columns: 6, seed: 4)
-        let out = try await TSNEReducer.reduce(e, .init(dims: 3, perplexity: 10, iterations: 300), context: .testing())
+        let out = try await TSNEReducer.reduce(e, .with { $0.dims = 3; $0.perplexity = 10; $0.iterations = 300 }, context: .testing())
         #expect(out.axes == ["tsne-0", "tsne-1", "tsne-2"])
         #expect(out.vectors.columns == 3 && out.rows == e.rows && out.root === e.root)
         #expect(out.vectors.firstNonFinite() == nil)
@@ -215,12 +215,12 @@ private func layout<V: SIMD>(_: V.Type, n: Int, scale: Double, seed: UInt64) -> 
     @Test func perplexityTooLargeForThePointsNamesPerplexity() async throws {
         let e = Fixtures.random(rows: 50, columns: 4)
         await #expect {
-            _ = try await TSNEReducer.reduce(e, .init(perplexity: 17), context: .testing())
+            _ = try await TSNEReducer.reduce(e, .with { $0.perplexity = 17 }, context: .testing())
         } throws: { error in
             (error as? OrreryError)?.parameter == "perplexity"
         }
         // 3 × 16 = 48 < 50 runs.
-        let out = try await TSNEReducer.reduce(e, .init(perplexity: 16, iterations: 20), context: .testing())
+        let out = try await TSNEReducer.reduce(e, .with { $0.perplexity = 16; $0.iterations = 20 }, context: .testing())
         #expect(out.count == 50)
     }
 

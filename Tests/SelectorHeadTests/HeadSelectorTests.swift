@@ -6,7 +6,7 @@ import Testing
 @Suite struct HeadSelectorTests {
     @Test func keepsTheFirstRowsWithTheirRootIndices() async throws {
         let e = Fixtures.grid(rows: 10, columns: 3)
-        let out = try await HeadSelector.select(StepInputs(["input": [.embedding(e)]]), .init(count: 4),
+        let out = try await HeadSelector.select(StepInputs(["input": [.embedding(e)]]), .with { $0.count = 4 },
                                                 context: .testing())
         #expect(out.count == 4)
         #expect(out.rows == [0, 1, 2, 3])
@@ -16,7 +16,7 @@ import Testing
 
     @Test func countLargerThanTheDataKeepsEverything() async throws {
         let e = Fixtures.grid(rows: 3, columns: 2)
-        let out = try await HeadSelector.select(StepInputs(["input": [.embedding(e)]]), .init(count: 99),
+        let out = try await HeadSelector.select(StepInputs(["input": [.embedding(e)]]), .with { $0.count = 99 },
                                                 context: .testing())
         #expect(out.count == 3)
     }

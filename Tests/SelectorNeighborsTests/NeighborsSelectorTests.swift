@@ -9,7 +9,7 @@ import Testing
     @Test func queryThenItsNeighboursNearestFirst() async throws {
         let e = Fixtures.random(rows: 400, columns: 10, seed: 9)
         let out = try await NeighborsSelector.select(StepInputs(["input": [.embedding(e)]]),
-                                                     .init(of: .label("w5"), k: 12, metric: "angle"),
+                                                     .with { $0.of = .label("w5"); $0.k = 12; $0.metric = "angle" },
                                                      context: .testing(registry: registry))
         let expected = Reference.neighbors(of: 5, in: e.vectors, k: 12, distance: Reference.angleDegrees)
         #expect(out.rows == [5] + expected.map(\.row))
@@ -23,7 +23,7 @@ import Testing
         let e = Fixtures.random(rows: 10, columns: 2)
         await #expect(throws: OrreryError.invalidParameter("metric", reason: "unknown metric 'cosin'; known: cosine, angle, euclidean, dot")) {
             try await NeighborsSelector.select(StepInputs(["input": [.embedding(e)]]),
-                                               .init(of: .label("w1"), k: 3, metric: "cosin"),
+                                               .with { $0.of = .label("w1"); $0.k = 3; $0.metric = "cosin" },
                                                context: .testing(registry: registry))
         }
     }
@@ -31,7 +31,7 @@ import Testing
     @Test func politicsHasOneHundredNeighboursInTheBundledSet() async throws {
         let glove = try await Bundled.glove()
         let out = try await NeighborsSelector.select(StepInputs(["input": [.embedding(glove)]]),
-                                                     .init(of: .label("politics"), k: 100),
+                                                     .with { $0.of = .label("politics"); $0.k = 100 },
                                                      context: .testing(registry: registry))
         #expect(out.count == 101)
         #expect(out.label(0) == "politics")

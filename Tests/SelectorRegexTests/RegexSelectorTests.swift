@@ -12,23 +12,23 @@ import Testing
     }
 
     @Test func caseInsensitiveByDefault() async throws {
-        #expect(try await select(.init(pattern: "^red")) == ["Red", "reddish"])
-        #expect(try await select(.init(pattern: "/^red/", caseSensitive: true)) == ["reddish"])
+        #expect(try await select(.with { $0.pattern = "^red" }) == ["Red", "reddish"])
+        #expect(try await select(.with { $0.pattern = "/^red/"; $0.caseSensitive = true }) == ["reddish"])
     }
 
     @Test func invertKeepsTheOthers() async throws {
-        #expect(try await select(.init(pattern: "^red", invert: true)) == ["green", "blue"])
+        #expect(try await select(.with { $0.pattern = "^red"; $0.invert = true }) == ["green", "blue"])
     }
 
     @Test func emptySelectionIsAnError() async {
         await #expect(throws: OrreryError.invalidParameter("pattern", reason: "selects no point: nothing in column 'label' matches /^z/")) {
-            try await select(.init(pattern: "^z"))
+            try await select(.with { $0.pattern = "^z" })
         }
     }
 
     @Test func unknownColumnListsTheColumns() async {
         await #expect(throws: OrreryError.unknownColumn("word", known: ["label"])) {
-            try await select(.init(pattern: "x", column: "word"))
+            try await select(.with { $0.pattern = "x"; $0.column = "word" })
         }
     }
 

@@ -10,9 +10,9 @@ import Testing
 
     @Test func sampleIsReproduciblePerSeedDistinctAndInInputOrder() async throws {
         let e = Fixtures.grid(rows: 1_000, columns: 2)
-        let a = try await Self.run(e, .init(count: 100), seed: 4)
-        let b = try await Self.run(e, .init(count: 100), seed: 4)
-        let c = try await Self.run(e, .init(count: 100), seed: 5)
+        let a = try await Self.run(e, .with { $0.count = 100 }, seed: 4)
+        let b = try await Self.run(e, .with { $0.count = 100 }, seed: 4)
+        let c = try await Self.run(e, .with { $0.count = 100 }, seed: 5)
         #expect(a.rows == b.rows)
         #expect(a.rows != c.rows)
         #expect(a.count == 100 && Set(a.rows).count == 100 && a.rows == a.rows.sorted())
@@ -22,7 +22,7 @@ import Testing
     @Test func sampleIsRoughlyUniform() async throws {
         // Half of 10,000 rows: each tenth of the input should hold close to 500 of them.
         let e = Fixtures.grid(rows: 10_000, columns: 1)
-        let out = try await Self.run(e, .init(fraction: 0.5), seed: 9)
+        let out = try await Self.run(e, .with { $0.fraction = 0.5 }, seed: 9)
         #expect(out.count == 5_000)
         for decile in 0..<10 {
             let n = out.rows.filter { $0 / 1_000 == decile }.count
@@ -40,21 +40,21 @@ import Testing
         var table = MetadataTable(labels: (0..<1_000).map { "p\($0)" })
         table.set(MetadataTable.Column(name: "group", values: labels))
         let e = Embedding(vectors: Matrix(rows: 1_000, columns: 1), metadata: table)
-        let out = try await Self.run(e, .init(fraction: 0.1, stratifyBy: "group"))
+        let out = try await Self.run(e, .with { $0.fraction = 0.1; $0.stratifyBy = "group" })
         let counts = Dictionary(grouping: out.rows, by: { labels[$0] }).mapValues(\.count)
         #expect(counts == ["a": 50, "b": 30, "c": 15, "d": 5])
         // Largest remainder: 7 of (500, 300, 150, 50)/1000 → 3.5, 2.1, 1.05, 0.35 → 4, 2, 1, 0.
-        let seven = try await Self.run(e, .init(count: 7, stratifyBy: "group"))
+        let seven = try await Self.run(e, .with { $0.count = 7; $0.stratifyBy = "group" })
         let sevenCounts = Dictionary(grouping: seven.rows, by: { labels[$0] }).mapValues(\.count)
         #expect(sevenCounts == ["a": 4, "b": 2, "c": 1])
     }
 
     @Test func countLargerThanTheDataIsAnErrorNamingCount() async throws {
         await #expect(throws: OrreryError.invalidParameter("count", reason: "11 points asked of an input of 10")) {
-            try await Self.run(Fixtures.grid(rows: 10, columns: 1), .init(count: 11))
+            try await Self.run(Fixtures.grid(rows: 10, columns: 1), .with { $0.count = 11 })
         }
         await #expect(throws: OrreryError.unknownColumn("digit", known: ["label"])) {
-            try await Self.run(Fixtures.grid(rows: 10, columns: 1), .init(count: 2, stratifyBy: "digit"))
+            try await Self.run(Fixtures.grid(rows: 10, columns: 1), .with { $0.count = 2; $0.stratifyBy = "digit" })
         }
     }
 

@@ -29,7 +29,7 @@ import Testing
 
     @Test func cosineSphereAroundALabelEqualsBruteForce() async throws {
         let glove = try await Bundled.glove().subset(Array(0..<5_000))
-        let out = try await Self.run(glove, .init(centre: .label("music"), radius: 0.4))
+        let out = try await Self.run(glove, .with { $0.centre = .label("music"); $0.radius = 0.4 })
         let music = try #require(glove.metadata.labelColumn?.values.firstIndex(of: "music"))
         let reference = Self.bruteForce(glove.vectors, centre: glove.vectors.row(music), radius: 0.4,
                                         Reference.cosineDistance)
@@ -41,7 +41,7 @@ import Testing
 
     @Test func regexCentreIsTheCentroidOfItsMatches() async throws {
         let glove = try await Bundled.glove().subset(Array(0..<5_000))
-        let out = try await Self.run(glove, .init(centre: .regex("^(king|queen)$"), radius: 5, metric: "euclidean"))
+        let out = try await Self.run(glove, .with { $0.centre = .regex("^(king|queen)$"); $0.radius = 5; $0.metric = "euclidean" })
         let labels = try #require(glove.metadata.labelColumn?.values)
         let rows = [try #require(labels.firstIndex(of: "king")), try #require(labels.firstIndex(of: "queen"))]
         let centre = (0..<50).map { j in (glove.vectors[rows[0], j] + glove.vectors[rows[1], j]) / 2 }
@@ -57,7 +57,7 @@ import Testing
         let labels = try #require(glove.metadata.labelColumn?.values)
         let outside = try #require(labels.firstIndex(of: "saxophone"))
         #expect(outside >= 3_000)
-        let out = try await Self.run(projected, .init(centre: .label("saxophone"), radius: 0.5, metric: "cosine"))
+        let out = try await Self.run(projected, .with { $0.centre = .label("saxophone"); $0.radius = 0.5; $0.metric = "cosine" })
         Self.check(out, against: Self.bruteForce(subset.vectors, centre: glove.vectors.row(outside), radius: 0.5,
                                                  Reference.cosineDistance))
         #expect(out.dimensions == 2)
@@ -67,20 +67,20 @@ import Testing
         var g = SeededGenerator(seed: 11)
         let points = (0..<500).map { i in ("p\(i)", [Float(g.nextGaussian()), Float(g.nextGaussian())]) }
         let e = Fixtures.embedding(points)
-        let out = try await Self.run(e, .init(centre: .label("p0"), radius: 1, metric: "euclidean", space: .projection))
+        let out = try await Self.run(e, .with { $0.centre = .label("p0"); $0.radius = 1; $0.metric = "euclidean"; $0.space = .projection })
         Self.check(out, against: Self.bruteForce(e.vectors, centre: e.vectors.row(0), radius: 1, Reference.euclidean))
     }
 
     @Test func dotRadiusIsTheSmallestProductKept() async throws {
         let e = Fixtures.embedding([("a", [1, 0]), ("b", [2, 0]), ("c", [0, 1]), ("d", [-1, 0])])
-        let out = try await Self.run(e, .init(centre: .label("a"), radius: 1, metric: "dot"))
+        let out = try await Self.run(e, .with { $0.centre = .label("a"); $0.radius = 1; $0.metric = "dot" })
         #expect(out.rows == [0, 1])
     }
 
     @Test func emptySphereIsAnErrorNamingRadius() async throws {
         let e = Fixtures.embedding([("a", [1, 0]), ("b", [0, 1])])
         do {
-            _ = try await Self.run(e, .init(centre: .label("a"), radius: -1, metric: "euclidean"))
+            _ = try await Self.run(e, .with { $0.centre = .label("a"); $0.radius = -1; $0.metric = "euclidean" })
             Issue.record("an empty sphere was accepted")
         } catch let error as OrreryError {
             #expect(error.parameter == "radius")
@@ -91,10 +91,10 @@ import Testing
     @Test func unknownCentreAndMetricAreReported() async throws {
         let e = Fixtures.embedding([("apple", [1, 0]), ("pear", [0, 1])])
         await #expect(throws: OrreryError.labelNotFound("appel", column: "label", suggestion: "apple")) {
-            try await Self.run(e, .init(centre: .label("appel"), radius: 1))
+            try await Self.run(e, .with { $0.centre = .label("appel"); $0.radius = 1 })
         }
         await #expect(throws: OrreryError.self) {
-            try await Self.run(e, .init(centre: .label("apple"), radius: 1, metric: "manhattan"))
+            try await Self.run(e, .with { $0.centre = .label("apple"); $0.radius = 1; $0.metric = "manhattan" })
         }
     }
 }

@@ -9,32 +9,13 @@ import OrreryCore
 /// `filteredPoints` isolates those points (indices into the root) and `projections` holds one
 /// object per isolated point.
 public enum BookmarksExporter: Exporter {
-    public struct Parameters: Codable, Sendable, Equatable, ValidatingParameters {
-        /// The file, relative to the output folder.
-        public var path: String = "bookmarks.txt"
-        /// The bookmark's name (numbered when several projections feed the step); default from notes.
+    public struct Parameters: ParameterSet, Equatable {
+        @Parameter(help: "the file, relative to the output folder", .outputPath) public var path = "bookmarks.txt"
+        @Parameter(help: "the bookmark's name (numbered when several)", defaultText: "from notes")
         public var label: String? = nil
-        /// Mark the first bookmark as the selected one.
-        public var selected: Bool = true
+        @Parameter(help: "mark the first bookmark as selected") public var selected = true
 
-        public init(path: String = "bookmarks.txt", label: String? = nil, selected: Bool = true) {
-            self.path = path
-            self.label = label
-            self.selected = selected
-        }
-
-        enum CodingKeys: String, CodingKey { case path, label, selected }
-
-        public init(from decoder: any Decoder) throws {
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            path = try c(.path, default: path)
-            label = try c(.label)
-            selected = try c(.selected, default: true)
-        }
-
-        public func validate() throws(ParameterError) {
-            if path.isEmpty { throw ParameterError("path", "must name a file") }
-        }
+        public init() {}
     }
 
     public static let descriptor = PluginDescriptor(
@@ -44,11 +25,7 @@ public enum BookmarksExporter: Exporter {
             PortDescriptor("input", accepts: [.embedding], summary: "projections (axes pca-*, tsne-*, umap-*, linear-x/y)", multiple: true),
             PortDescriptor("selection", accepts: [.embedding], summary: "points to select", required: false),
         ],
-        parameters: [
-            ParameterDescriptor("path", "string", default: "bookmarks.txt", "the file, relative to the output folder"),
-            ParameterDescriptor("label", "string", default: "from notes", "the bookmark's name (numbered when several)"),
-            ParameterDescriptor("selected", "boolean", default: "true", "mark the first bookmark as selected"),
-        ],
+        parameters: Parameters.self,
         example: """
             orrery: 1
             name: bookmarks-example

@@ -11,52 +11,25 @@ import OrreryCore
 /// group); hovering uses a screen-space grid index rebuilt after each projection, so 50,000 points
 /// stay smooth.
 public enum HTMLExporter: Exporter {
-    public struct Parameters: Codable, Sendable, Equatable, ValidatingParameters {
-        public var path: String = "index.html"
-        /// The axes to draw (2 or 3; default the first two, or all three of a 3-axis embedding).
+    public struct Parameters: ParameterSet, Equatable {
+        @Parameter(help: "the file, relative to the output folder", .outputPath) public var path = "index.html"
+        @Parameter(help: "the axes to draw (2 or 3)", defaultText: "the first two (three for a 3-axis embedding)")
         public var axes: [String]? = nil
-        /// The column to colour by at first (the page can change it).
-        public var colorBy: String? = nil
-        /// The column searched at first (default the label column).
-        public var searchColumn: String? = nil
-        /// Neighbours listed for a clicked point (0: none).
-        public var neighbors: Int = 10
-        public var title: String? = nil
+        @Parameter(help: "the column to colour by at first") public var colorBy: String? = nil
+        @Parameter(help: "the column searched at first", defaultText: "the label column") public var searchColumn: String? = nil
+        @Parameter(help: "nearest neighbours (original space, cosine) listed for a clicked point; 0 for none",
+                   .range(0...100))
+        public var neighbors = 10
+        @Parameter(help: "the page title") public var title: String? = nil
 
         public init() {}
-
-        enum CodingKeys: String, CodingKey {
-            case path, axes, colorBy = "color-by", searchColumn = "search-column", neighbors, title
-        }
-
-        public init(from decoder: any Decoder) throws {
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            path = try c(.path, default: path)
-            axes = try c(.axes)
-            colorBy = try c(.colorBy)
-            searchColumn = try c(.searchColumn)
-            neighbors = try c(.neighbors, default: neighbors)
-            title = try c(.title)
-        }
-
-        public func validate() throws(ParameterError) {
-            if path.isEmpty { throw ParameterError("path", "must name a file") }
-            if neighbors < 0 || neighbors > 100 { throw ParameterError("neighbors", "must be between 0 and 100, got \(neighbors)") }
-        }
     }
 
     public static let descriptor = PluginDescriptor(
         id: "exporter.html", kind: .exporter, version: "1.0.0",
         summary: "One self-contained HTML page: pan, zoom, 3-D rotation, hover, /regex/ search, colour by column, nearest neighbours.",
         inputs: [.embedding],
-        parameters: [
-            ParameterDescriptor("path", "string", default: "index.html", "the file, relative to the output folder"),
-            ParameterDescriptor("axes", "list of strings", default: "the first two (three for a 3-axis embedding)", "the axes to draw"),
-            ParameterDescriptor("color-by", "string", default: "none", "the column to colour by at first"),
-            ParameterDescriptor("search-column", "string", default: "the label column", "the column searched at first"),
-            ParameterDescriptor("neighbors", "integer", default: "10", "nearest neighbours (original space, cosine) listed for a clicked point; 0 for none"),
-            ParameterDescriptor("title", "string", default: "none", "the page title"),
-        ],
+        parameters: Parameters.self,
         example: """
             orrery: 1
             name: html-example

@@ -4,27 +4,13 @@ import OrreryCore
 /// `exporter.npy`: the embedding's vectors as a float32 `.npy` file (NumPy's `np.load` reads it),
 /// with an optional metadata TSV beside it.
 public enum NPYExporter: Exporter {
-    public struct Parameters: Codable, Sendable, Equatable, ValidatingParameters {
-        /// The `.npy` file, relative to the output folder.
-        public var path: String = "embedding.npy"
-        /// A metadata TSV to write beside it (FORMATS.md rules), if any.
-        public var metadata: String? = nil
+    public struct Parameters: ParameterSet, Equatable, ValidatingParameters {
+        @Parameter(help: "the .npy file, relative to the output folder", .outputPath) public var path = "embedding.npy"
+        @Parameter(help: "a metadata TSV to write beside it", .outputPath) public var metadata: String? = nil
 
-        public init(path: String = "embedding.npy", metadata: String? = nil) {
-            self.path = path
-            self.metadata = metadata
-        }
-
-        enum CodingKeys: String, CodingKey { case path, metadata }
-
-        public init(from decoder: any Decoder) throws {
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            path = try c(.path, default: path)
-            metadata = try c(.metadata)
-        }
+        public init() {}
 
         public func validate() throws(ParameterError) {
-            if path.isEmpty { throw ParameterError("path", "must name a file") }
             if metadata == path { throw ParameterError("metadata", "must differ from path") }
         }
     }
@@ -33,10 +19,7 @@ public enum NPYExporter: Exporter {
         id: "exporter.npy", kind: .exporter, version: "1.0.0",
         summary: "The vectors as a float32 .npy file, with an optional metadata TSV.",
         inputs: [.embedding],
-        parameters: [
-            ParameterDescriptor("path", "string", default: "embedding.npy", "the .npy file, relative to the output folder"),
-            ParameterDescriptor("metadata", "string", default: "none", "a metadata TSV to write beside it"),
-        ],
+        parameters: Parameters.self,
         example: """
             orrery: 1
             name: npy-export-example

@@ -7,46 +7,21 @@ public enum NeighborsExporter: Exporter {
         case text, tsv, auto
     }
 
-    public struct Parameters: Codable, Sendable, Equatable, ValidatingParameters {
-        public var path: String
-        /// `auto`: TSV for a `.tsv` path, text otherwise.
-        public var format: Format = .auto
-        /// Decimals of the distances in the text form (default: 1 for degrees, 3 otherwise).
-        public var decimals: Int?
-        /// Queries shown in the printed report (all are written to the file).
-        public var show: Int = 20
+    public struct Parameters: ParameterSet, Equatable {
+        @Parameter(help: "the file to write, relative to the output folder", .outputPath) public var path: String
+        @Parameter(help: "auto: TSV for a .tsv path, text otherwise") public var format: Format = .auto
+        @Parameter(help: "decimals of distances in the text form", defaultText: "1 for degrees, 3 otherwise", .range(0...9))
+        public var decimals: Int? = nil
+        @Parameter(help: "queries printed by `orrery run` (the file has all)", .nonNegative) public var show = 20
 
-        public init(path: String, format: Format = .auto) {
-            self.path = path
-            self.format = format
-        }
-
-        enum CodingKeys: String, CodingKey { case path, format, decimals, show }
-
-        public init(from decoder: any Decoder) throws {
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            path = try c.decode(String.self, forKey: .path)
-            format = try c(.format, default: format)
-            decimals = try c(.decimals)
-            show = try c(.show, default: show)
-        }
-
-        public func validate() throws(ParameterError) {
-            if let decimals, !(0...9).contains(decimals) { throw ParameterError("decimals", "must be 0 to 9, got \(decimals)") }
-            if show < 0 { throw ParameterError("show", "must be 0 or more, got \(show)") }
-        }
+        public init() {}
     }
 
     public static let descriptor = PluginDescriptor(
         id: "exporter.neighbors", kind: .exporter, version: "1.0.0",
         summary: "Neighbour lists as text — blue: (red, 47.6°), (yellow, 51.9°) — or as a TSV; the text is also printed.",
         inputs: [PortDescriptor("input", accepts: [.neighbors], summary: "neighbour lists from a metric step")],
-        parameters: [
-            ParameterDescriptor("path", "string", "the file to write, relative to the output folder"),
-            ParameterDescriptor("format", "text | tsv | auto", default: "auto", "auto: TSV for a .tsv path, text otherwise"),
-            ParameterDescriptor("decimals", "integer", default: "1 for degrees, 3 otherwise", "decimals of distances in the text form"),
-            ParameterDescriptor("show", "integer", default: "20", "queries printed by `orrery run` (the file has all)"),
-        ],
+        parameters: Parameters.self,
         example: """
             orrery: 1
             name: neighbors-export-example

@@ -15,7 +15,8 @@ import OrreryCore
 /// tensor. Sprites are drawn here from the root vectors of each tensor's points with the shared
 /// `SpriteAtlas` (the same code `exporter.sprite` uses), so the config can name them.
 public enum ProjectorExporter: Exporter {
-    public struct SpriteOptions: Codable, Sendable, Equatable {
+    public struct SpriteOptions: ParameterValue, Equatable {
+        public static var parameterType: String { "{from-vectors: true, image-width, image-height, scale: 1, invert: false}" }
         /// Draw thumbnails from the original vectors (grey levels, one value per pixel).
         public var fromVectors: Bool = true
         public var imageWidth: Int
@@ -44,41 +45,17 @@ public enum ProjectorExporter: Exporter {
         }
     }
 
-    public struct Parameters: Codable, Sendable, Equatable, ValidatingParameters {
-        /// The folder, relative to the output folder.
-        public var path: String = "projector"
-        /// Tensor names, one per input (default: from each input's notes).
-        public var names: [String]? = nil
-        /// Keep at most this many points (a seeded sample, the same points for every input).
+    public struct Parameters: ParameterSet, Equatable, ValidatingParameters {
+        @Parameter(help: "the folder, relative to the output folder", .outputPath) public var path = "projector"
+        @Parameter(help: "tensor names, one per input", defaultText: "from notes") public var names: [String]? = nil
+        @Parameter(help: "keep at most this many points (seeded; TensorBoard shows at most 100,000)", .atLeast(1))
         public var sample: Int? = nil
-        /// Write a bookmark for every projection input.
-        public var bookmarks: Bool = true
-        /// Draw a sprite atlas from the vectors.
-        public var sprite: SpriteOptions? = nil
+        @Parameter(help: "a bookmark for every projection input") public var bookmarks = true
+        @Parameter(help: "thumbnails drawn from the vectors") public var sprite: SpriteOptions? = nil
 
-        public init(path: String = "projector", names: [String]? = nil, sample: Int? = nil, bookmarks: Bool = true,
-                    sprite: SpriteOptions? = nil) {
-            self.path = path
-            self.names = names
-            self.sample = sample
-            self.bookmarks = bookmarks
-            self.sprite = sprite
-        }
-
-        enum CodingKeys: String, CodingKey { case path, names, sample, bookmarks, sprite }
-
-        public init(from decoder: any Decoder) throws {
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            path = try c(.path, default: path)
-            names = try c(.names)
-            sample = try c(.sample)
-            bookmarks = try c(.bookmarks, default: true)
-            sprite = try c(.sprite)
-        }
+        public init() {}
 
         public func validate() throws(ParameterError) {
-            if path.isEmpty { throw ParameterError("path", "must name a folder") }
-            if let s = sample, s < 1 { throw ParameterError("sample", "must be at least 1, got \(s)") }
             if let s = sprite {
                 if s.imageWidth < 1 { throw ParameterError("sprite.image-width", "must be at least 1") }
                 if s.imageHeight < 1 { throw ParameterError("sprite.image-height", "must be at least 1") }
@@ -98,14 +75,7 @@ public enum ProjectorExporter: Exporter {
             PortDescriptor("input", accepts: [.embedding], summary: "the embeddings (raw vectors and projections)", multiple: true),
             PortDescriptor("selection", accepts: [.embedding], summary: "points to select in the bookmarks", required: false),
         ],
-        parameters: [
-            ParameterDescriptor("path", "string", default: "projector", "the folder, relative to the output folder"),
-            ParameterDescriptor("names", "list of strings", default: "from notes", "tensor names, one per input"),
-            ParameterDescriptor("sample", "integer", default: "none", "keep at most this many points (seeded; TensorBoard shows at most 100,000)"),
-            ParameterDescriptor("bookmarks", "boolean", default: "true", "a bookmark for every projection input"),
-            ParameterDescriptor("sprite", "mapping", default: "none",
-                                "{from-vectors: true, image-width, image-height, scale: 1, invert: false}: thumbnails drawn from the vectors"),
-        ],
+        parameters: Parameters.self,
         usesSeed: true,
         example: """
             orrery: 1

@@ -5,55 +5,30 @@ import OrreryCore
 /// (Okabe–Ito categories or a viridis gradient, with a legend), labels, axis titles from the axis
 /// names or the custom axis's queries, and the embedding's notes (quality first) in a caption.
 public enum SVGExporter: Exporter {
-    public struct Parameters: Codable, Sendable, Equatable, ValidatingParameters {
-        public var path: String = "scatter.svg"
-        /// The two axes to draw (default the first two).
-        public var axes: [String]? = nil
-        /// `all`, `none`, or `extremes N` (the N points at each end of each axis).
-        public var labels: String = "extremes 5"
-        /// A metadata column to colour by.
-        public var colorBy: String? = nil
-        public var title: String? = nil
-        /// Size of the plot area in px.
-        public var width: Int = 720
-        public var height: Int = 540
-        /// Point radius in px.
-        public var pointSize: Double = 2.5
-        /// The caption with the notes.
-        public var caption: Bool = true
+    public struct Parameters: ParameterSet, Equatable {
+        @Parameter(help: "the file, relative to the output folder", .outputPath) public var path = "scatter.svg"
+        @Parameter(help: "the two axes to draw", defaultText: "the first two") public var axes: [String]? = nil
+        @Parameter(help: "all | none | extremes N (the N points at each end of each axis)", .labelRule)
+        public var labels = "extremes 5"
+        @Parameter(help: "a metadata column to colour by") public var colorBy: String? = nil
+        @Parameter(help: "a title above the plot") public var title: String? = nil
+        @Parameter(help: "plot width in px", .atLeast(100)) public var width = 720
+        @Parameter(help: "plot height in px", .atLeast(100)) public var height = 540
+        @Parameter(help: "point radius in px", .positive) public var pointSize = 2.5
+        @Parameter(help: "a caption listing the notes (quality first)") public var caption = true
 
         public init() {}
 
-        enum CodingKeys: String, CodingKey {
-            case path, axes, labels, colorBy = "color-by", title, width, height, pointSize = "point-size", caption
-        }
-
-        public init(from decoder: any Decoder) throws {
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            path = try c(.path, default: path)
-            axes = try c(.axes)
-            labels = try c(.labels, default: labels)
-            colorBy = try c(.colorBy)
-            title = try c(.title)
-            width = try c(.width, default: width)
-            height = try c(.height, default: height)
-            pointSize = try c(.pointSize, default: pointSize)
-            caption = try c(.caption, default: caption)
-        }
-
         /// The label rule: nil = none, 0 = all, N = extremes.
-        public func labelRule() throws(ParameterError) -> Int? {
-            let parts = labels.split(separator: " ")
-            if labels == "all" { return 0 }
-            if labels == "none" { return nil }
-            if parts.count == 2, parts[0] == "extremes", let n = Int(parts[1]), n >= 1 { return n }
-            throw ParameterError("labels", "'\(labels)' is not 'all', 'none' or 'extremes N' (N ≥ 1)")
-        }
+        public var labelRule: Int? { Parameters.labelRule(labels) ?? nil }
 
-        public func validate() throws(ParameterError) {
-            _ = try labelRule()
-            if width < 100 || height < 100 { throw ParameterError(width < 100 ? "width" : "height", "must be at least 100 px") }
-            if !(pointSize > 0) { throw ParameterError("point-size", "must be positive") }
+        /// nil when `text` is not a rule; `.some(nil)` for `none`.
+        static func labelRule(_ text: String) -> Int?? {
+            let parts = text.split(separator: " ")
+            if text == "all" { return .some(0) }
+            if text == "none" { return .some(nil) }
+            if parts.count == 2, parts[0] == "extremes", let n = Int(parts[1]), n >= 1 { return .some(n) }
+            return nil
         }
     }
 
@@ -64,17 +39,7 @@ public enum SVGExporter: Exporter {
             .embedding,
             PortDescriptor("selection", accepts: [.embedding], summary: "points to label (besides the `labels` rule)", required: false),
         ],
-        parameters: [
-            ParameterDescriptor("path", "string", default: "scatter.svg", "the file, relative to the output folder"),
-            ParameterDescriptor("axes", "list of strings", default: "the first two", "the two axes to draw"),
-            ParameterDescriptor("labels", "string", default: "extremes 5", "all | none | extremes N"),
-            ParameterDescriptor("color-by", "string", default: "none", "a metadata column to colour by"),
-            ParameterDescriptor("title", "string", default: "none", "a title above the plot"),
-            ParameterDescriptor("width", "integer", default: "720", "plot width in px"),
-            ParameterDescriptor("height", "integer", default: "540", "plot height in px"),
-            ParameterDescriptor("point-size", "number", default: "2.5", "point radius in px"),
-            ParameterDescriptor("caption", "boolean", default: "true", "a caption listing the notes (quality first)"),
-        ],
+        parameters: Parameters.self,
         example: """
             orrery: 1
             name: svg-example
@@ -123,7 +88,7 @@ public enum SVGExporter: Exporter {
             colors = PointColors(column: column)
         }
         var labelled = Set<Int>()
-        switch try p.labelRule() {
+        switch p.labelRule {
         case 0?: labelled = Set(0..<e.count)
         case let n?: labelled = Set(PlotLayout.extremes(e.vectors, columns: [cx, cy], count: n))
         case nil: break
@@ -252,5 +217,13 @@ extension String {
         while s.hasSuffix("0") { s.removeLast() }
         if s.hasSuffix(".") { s.removeLast() }
         return s == "-0" ? "0" : s
+    }
+}
+
+extension ParameterConstraint {
+    /// `all`, `none` or `extremes N`.
+    static let labelRule = ParameterConstraint("all, none or extremes N") { value, _ in
+        guard let text = value as? String, SVGExporter.Parameters.labelRule(text) == nil else { return nil }
+        return ConstraintViolation("'\(text)' is not 'all', 'none' or 'extremes N' (N ≥ 1)")
     }
 }

@@ -10,57 +10,22 @@ import OrreryCore
 /// file; this plugin is for using the atlas elsewhere. It also writes a sidecar
 /// `<path>.json` with `singleImageDim`, the grid and the image size.
 public enum SpriteExporter: Exporter {
-    public struct Parameters: Codable, Sendable, Equatable, ValidatingParameters {
-        public var path: String = "sprite.png"
-        /// Pixels of one image across; default √d for square images.
-        public var imageWidth: Int? = nil
+    public struct Parameters: ParameterSet, Equatable {
+        @Parameter(help: "the PNG, relative to the output folder", .outputPath) public var path = "sprite.png"
+        @Parameter(help: "pixels of one image across", defaultText: "√d", .atLeast(1)) public var imageWidth: Int? = nil
+        @Parameter(help: "pixels of one image down", defaultText: "d / image-width", .atLeast(1))
         public var imageHeight: Int? = nil
-        /// Each pixel drawn as scale × scale pixels.
-        public var scale: Int = 1
-        /// Dark on light.
-        public var invert: Bool = false
+        @Parameter(help: "draw each pixel as scale × scale", .atLeast(1)) public var scale = 1
+        @Parameter(help: "dark on light") public var invert = false
 
-        public init(path: String = "sprite.png", imageWidth: Int? = nil, imageHeight: Int? = nil, scale: Int = 1,
-                    invert: Bool = false) {
-            self.path = path
-            self.imageWidth = imageWidth
-            self.imageHeight = imageHeight
-            self.scale = scale
-            self.invert = invert
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case path, imageWidth = "image-width", imageHeight = "image-height", scale, invert
-        }
-
-        public init(from decoder: any Decoder) throws {
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            path = try c(.path, default: path)
-            imageWidth = try c(.imageWidth)
-            imageHeight = try c(.imageHeight)
-            scale = try c(.scale, default: 1)
-            invert = try c(.invert, default: false)
-        }
-
-        public func validate() throws(ParameterError) {
-            if path.isEmpty { throw ParameterError("path", "must name a file") }
-            if let w = imageWidth, w < 1 { throw ParameterError("image-width", "must be at least 1") }
-            if let h = imageHeight, h < 1 { throw ParameterError("image-height", "must be at least 1") }
-            if scale < 1 { throw ParameterError("scale", "must be at least 1") }
-        }
+        public init() {}
     }
 
     public static let descriptor = PluginDescriptor(
         id: "exporter.sprite", kind: .exporter, version: "1.0.0",
         summary: "A sprite atlas PNG (one thumbnail per point, drawn from its vector) for the Projector.",
         inputs: [.embedding],
-        parameters: [
-            ParameterDescriptor("path", "string", default: "sprite.png", "the PNG, relative to the output folder"),
-            ParameterDescriptor("image-width", "integer", default: "√d", "pixels of one image across"),
-            ParameterDescriptor("image-height", "integer", default: "d / image-width", "pixels of one image down"),
-            ParameterDescriptor("scale", "integer", default: "1", "draw each pixel as scale × scale"),
-            ParameterDescriptor("invert", "boolean", default: "false", "dark on light"),
-        ],
+        parameters: Parameters.self,
         example: """
             orrery: 1
             name: sprite-example

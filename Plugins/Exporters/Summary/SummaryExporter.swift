@@ -3,47 +3,20 @@ import OrreryCore
 /// `exporter.summary`: the points at both ends of an axis — "the 10 lowest and 10 highest words on
 /// worst → best" — printed by `orrery run` and, with `path`, written to a file.
 public enum SummaryExporter: Exporter {
-    public struct Parameters: Codable, Sendable, Equatable, ValidatingParameters {
-        /// The axis (its name, e.g. `linear-x`); default: the first.
-        public var axis: String?
-        /// Points shown at each end.
-        public var count: Int = 10
-        /// Also write the summary here (relative to the output folder).
-        public var path: String?
-        public var decimals: Int = 3
+    public struct Parameters: ParameterSet, Equatable {
+        @Parameter(help: "the axis name, e.g. linear-x or pca-0", defaultText: "the first axis") public var axis: String? = nil
+        @Parameter(help: "points shown at each end", .atLeast(1)) public var count = 10
+        @Parameter(help: "also write the summary to this file", .outputPath) public var path: String? = nil
+        @Parameter(help: "decimals of the coordinates", .range(0...9)) public var decimals = 3
 
-        public init(axis: String? = nil, count: Int = 10, path: String? = nil) {
-            self.axis = axis
-            self.count = count
-            self.path = path
-        }
-
-        enum CodingKeys: String, CodingKey { case axis, count, path, decimals }
-
-        public init(from decoder: any Decoder) throws {
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            axis = try c(.axis)
-            count = try c(.count, default: count)
-            path = try c(.path)
-            decimals = try c(.decimals, default: decimals)
-        }
-
-        public func validate() throws(ParameterError) {
-            guard count >= 1 else { throw ParameterError("count", "must be at least 1, got \(count)") }
-            guard (0...9).contains(decimals) else { throw ParameterError("decimals", "must be 0 to 9, got \(decimals)") }
-        }
+        public init() {}
     }
 
     public static let descriptor = PluginDescriptor(
         id: "exporter.summary", kind: .exporter, version: "1.0.0",
         summary: "The `count` lowest and highest points along an axis, printed (and written with `path`).",
         inputs: [.embedding],
-        parameters: [
-            ParameterDescriptor("axis", "string", default: "the first axis", "the axis name, e.g. linear-x or pca-0"),
-            ParameterDescriptor("count", "integer", default: "10", "points shown at each end"),
-            ParameterDescriptor("path", "string", default: "none", "also write the summary to this file"),
-            ParameterDescriptor("decimals", "integer", default: "3", "decimals of the coordinates"),
-        ],
+        parameters: Parameters.self,
         example: """
             orrery: 1
             name: summary-example

@@ -10,37 +10,18 @@ public enum TSVExporter: Exporter {
         case projector
     }
 
-    public struct Parameters: Codable, Sendable, Equatable, ValidatingParameters {
-        /// The file to write, relative to the output folder.
-        public var path: String
+    public struct Parameters: ParameterSet, Equatable, ValidatingParameters {
+        @Parameter(help: "the file to write, relative to the output folder", .outputPath) public var path: String
+        @Parameter(help: "a table with a header, or the Projector's tensor TSV + metadata TSV")
         public var format: Format = .table
-        /// With `format: projector`: the metadata file (default: `path` with `.metadata.tsv`).
-        public var metadata: String?
-        /// Sort rows by this axis (its name, e.g. `linear-x`); default: input order.
-        public var sortBy: String?
-        public var descending: Bool = false
+        @Parameter(help: "with format: projector, the metadata file", defaultText: "<path stem>.metadata.tsv", .outputPath)
+        public var metadata: String? = nil
+        @Parameter(help: "sort rows by this axis name", defaultText: "input order") public var sortBy: String? = nil
+        @Parameter(help: "sort from largest to smallest") public var descending = false
 
-        public init(path: String, format: Format = .table) {
-            self.path = path
-            self.format = format
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case path, format, metadata, descending
-            case sortBy = "sort-by"
-        }
-
-        public init(from decoder: any Decoder) throws {
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            path = try c.decode(String.self, forKey: .path)
-            format = try c(.format, default: format)
-            metadata = try c(.metadata)
-            sortBy = try c(.sortBy)
-            descending = try c(.descending, default: descending)
-        }
+        public init() {}
 
         public func validate() throws(ParameterError) {
-            if path.isEmpty { throw ParameterError("path", "is empty") }
             if metadata != nil && format != .projector {
                 throw ParameterError("metadata", "only applies with format: projector")
             }
@@ -57,13 +38,7 @@ public enum TSVExporter: Exporter {
         id: "exporter.tsv", kind: .exporter, version: "1.0.0",
         summary: "An embedding as a readable table (label, metadata, coordinates), or the Projector's tensor + metadata TSV pair.",
         inputs: [.embedding],
-        parameters: [
-            ParameterDescriptor("path", "string", "the file to write, relative to the output folder"),
-            ParameterDescriptor("format", "table | projector", default: "table", "a table with a header, or the Projector's tensor TSV + metadata TSV"),
-            ParameterDescriptor("metadata", "string", default: "<path stem>.metadata.tsv", "with format: projector, the metadata file"),
-            ParameterDescriptor("sort-by", "string", default: "input order", "sort rows by this axis name"),
-            ParameterDescriptor("descending", "boolean", default: "false", "sort from largest to smallest"),
-        ],
+        parameters: Parameters.self,
         example: """
             orrery: 1
             name: tsv-example

@@ -4,38 +4,19 @@ import OrreryCore
 /// `loader.glove`: word vectors in text form — GloVe (`word v1 … vd`), word2vec text and fastText
 /// `.vec` (the same rows after an `N D` header line, detected and checked).
 public enum GloVeLoader: Loader {
-    public struct Parameters: Codable, Sendable, Equatable, ValidatingParameters {
-        /// The text file, relative to the workflow.
+    public struct Parameters: ParameterSet, Equatable {
+        @Parameter(help: "the text file (one `word v1 … vd` row per line), relative to the workflow", .nonEmpty)
         public var path: String
-        /// Read only the first `limit` rows (all when absent).
-        public var limit: Int?
+        @Parameter(help: "read only the first N rows", defaultText: "all", .atLeast(1)) public var limit: Int? = nil
 
-        public init(path: String, limit: Int? = nil) {
-            self.path = path
-            self.limit = limit
-        }
-
-        enum CodingKeys: String, CodingKey { case path, limit }
-
-        public init(from decoder: any Decoder) throws {
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            path = try c.decode(String.self, forKey: .path)
-            limit = try c(.limit)
-        }
-
-        public func validate() throws(ParameterError) {
-            if let limit, limit < 1 { throw ParameterError("limit", "must be at least 1, got \(limit)") }
-        }
+        public init() {}
     }
 
     public static let descriptor = PluginDescriptor(
         id: "loader.glove", kind: .loader, version: "1.0.0",
         summary: "Word vectors in text form: GloVe, word2vec text or fastText .vec (an N D header is detected).",
         inputs: [],
-        parameters: [
-            ParameterDescriptor("path", "string", "the text file (one `word v1 … vd` row per line), relative to the workflow"),
-            ParameterDescriptor("limit", "integer", default: "all", "read only the first N rows"),
-        ],
+        parameters: Parameters.self,
         example: """
             orrery: 1
             name: glove-example

@@ -3,34 +3,18 @@ import OrreryCore
 
 /// `loader.npy`: a NumPy `.npy` matrix (float32 or float64, C order), with an optional metadata TSV.
 public enum NPYLoader: Loader {
-    public struct Parameters: Codable, Sendable, Equatable {
-        /// The `.npy` file, relative to the workflow.
-        public var path: String
-        /// A metadata TSV (FORMATS.md rules), relative to the workflow.
-        public var metadata: String?
+    public struct Parameters: ParameterSet, Equatable {
+        @Parameter(help: "the .npy file, relative to the workflow", .nonEmpty) public var path: String
+        @Parameter(help: "a metadata TSV with one row per vector") public var metadata: String? = nil
 
-        public init(path: String, metadata: String? = nil) {
-            self.path = path
-            self.metadata = metadata
-        }
-
-        enum CodingKeys: String, CodingKey { case path, metadata }
-
-        public init(from decoder: any Decoder) throws {
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            path = try c.decode(String.self, forKey: .path)
-            metadata = try c(.metadata)
-        }
+        public init() {}
     }
 
     public static let descriptor = PluginDescriptor(
         id: "loader.npy", kind: .loader, version: "1.0.0",
         summary: "A NumPy .npy matrix (float32/float64, C order) with an optional metadata TSV.",
         inputs: [],
-        parameters: [
-            ParameterDescriptor("path", "string", "the .npy file, relative to the workflow"),
-            ParameterDescriptor("metadata", "string", default: "none", "a metadata TSV with one row per vector"),
-        ],
+        parameters: Parameters.self,
         example: """
             orrery: 1
             name: npy-example

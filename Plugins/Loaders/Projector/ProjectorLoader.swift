@@ -5,40 +5,21 @@ import OrreryCore
 /// or the standalone projector's JSON config — with its metadata; optionally one of its bookmarks
 /// loaded as the projection it saved.
 public enum ProjectorLoader: Loader {
-    public struct Parameters: Codable, Sendable, Equatable {
-        /// A `projector_config.pbtxt`, a JSON config, or a folder holding one; relative to the workflow.
+    public struct Parameters: ParameterSet, Equatable {
+        @Parameter(help: "a projector_config.pbtxt, a JSON config, or a folder holding one", .nonEmpty)
         public var path: String
-        /// The tensor to load (its `tensor_name`); default the first.
-        public var embedding: String? = nil
-        /// Load this bookmark's projection (its label) instead of the raw vectors.
+        @Parameter(help: "the tensor_name to load", defaultText: "the first") public var embedding: String? = nil
+        @Parameter(help: "load this bookmark's projection (axes and isolated points) instead of the raw vectors")
         public var bookmark: String? = nil
 
-        public init(path: String, embedding: String? = nil, bookmark: String? = nil) {
-            self.path = path
-            self.embedding = embedding
-            self.bookmark = bookmark
-        }
-
-        enum CodingKeys: String, CodingKey { case path, embedding, bookmark }
-
-        public init(from decoder: any Decoder) throws {
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            path = try c.decode(String.self, forKey: .path)
-            embedding = try c(.embedding)
-            bookmark = try c(.bookmark)
-        }
+        public init() {}
     }
 
     public static let descriptor = PluginDescriptor(
         id: "loader.projector", kind: .loader, version: "1.0.0",
         summary: "An embedding of a Projector folder (projector_config.pbtxt or standalone JSON config), or one of its bookmarks.",
         inputs: [],
-        parameters: [
-            ParameterDescriptor("path", "string", "a projector_config.pbtxt, a JSON config, or a folder holding one"),
-            ParameterDescriptor("embedding", "string", default: "the first", "the tensor_name to load"),
-            ParameterDescriptor("bookmark", "string", default: "none",
-                                "load this bookmark's projection (axes and isolated points) instead of the raw vectors"),
-        ],
+        parameters: Parameters.self,
         example: """
             orrery: 1
             name: projector-loader-example

@@ -4,38 +4,18 @@ import OrreryCore
 /// `loader.word2vec`: the word2vec binary format — an ASCII `N D\n` header, then per row the word,
 /// a space, D little-endian float32 values and an optional `\n`.
 public enum Word2VecLoader: Loader {
-    public struct Parameters: Codable, Sendable, Equatable, ValidatingParameters {
-        /// The binary file, relative to the workflow.
-        public var path: String
-        /// Read only the first `limit` rows (all when absent).
-        public var limit: Int?
+    public struct Parameters: ParameterSet, Equatable {
+        @Parameter(help: "the binary file, relative to the workflow", .nonEmpty) public var path: String
+        @Parameter(help: "read only the first N rows", defaultText: "all", .atLeast(1)) public var limit: Int? = nil
 
-        public init(path: String, limit: Int? = nil) {
-            self.path = path
-            self.limit = limit
-        }
-
-        enum CodingKeys: String, CodingKey { case path, limit }
-
-        public init(from decoder: any Decoder) throws {
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            path = try c.decode(String.self, forKey: .path)
-            limit = try c(.limit)
-        }
-
-        public func validate() throws(ParameterError) {
-            if let limit, limit < 1 { throw ParameterError("limit", "must be at least 1, got \(limit)") }
-        }
+        public init() {}
     }
 
     public static let descriptor = PluginDescriptor(
         id: "loader.word2vec", kind: .loader, version: "1.0.0",
         summary: "Word vectors in the word2vec binary format (N D header, then word, space, D float32 per row).",
         inputs: [],
-        parameters: [
-            ParameterDescriptor("path", "string", "the binary file, relative to the workflow"),
-            ParameterDescriptor("limit", "integer", default: "all", "read only the first N rows"),
-        ],
+        parameters: Parameters.self,
         example: """
             orrery: 1
             name: word2vec-example

@@ -13,7 +13,7 @@ public enum AngleMetric: Metric {
         id: "metric.angle", kind: .metric, version: "1.0.0",
         summary: "The angle between two vectors, in degrees: blue: (red, 47.6°), …",
         inputs: [.embedding],
-        parameters: MetricParameters.descriptors,
+        parameters: MetricParameters.self,
         example: """
             orrery: 1
             name: angle-example

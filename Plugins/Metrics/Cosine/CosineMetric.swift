@@ -13,7 +13,7 @@ public enum CosineMetric: Metric {
         id: "metric.cosine", kind: .metric, version: "1.0.0",
         summary: "1 − cos(x, y): the Projector's default neighbour distance.",
         inputs: [.embedding],
-        parameters: MetricParameters.descriptors,
+        parameters: MetricParameters.self,
         example: """
             orrery: 1
             name: cosine-example

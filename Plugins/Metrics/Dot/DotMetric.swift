@@ -13,7 +13,7 @@ public enum DotMetric: Metric {
         id: "metric.dot", kind: .metric, version: "1.0.0",
         summary: "The inner product x · y (larger is nearer; the value is reported as is).",
         inputs: [.embedding],
-        parameters: MetricParameters.descriptors,
+        parameters: MetricParameters.self,
         example: """
             orrery: 1
             name: dot-example

@@ -13,7 +13,7 @@ public enum EuclideanMetric: Metric {
         id: "metric.euclidean", kind: .metric, version: "1.0.0",
         summary: "The straight-line distance ‖x − y‖.",
         inputs: [.embedding],
-        parameters: MetricParameters.descriptors,
+        parameters: MetricParameters.self,
         example: """
             orrery: 1
             name: euclidean-example

@@ -9,7 +9,10 @@ import OrreryCore
 /// 100 neighbours of "politics") can be placed on an axis between words it does not contain.
 public enum CustomAxisReducer: Reducer {
     /// One axis: from one term to another.
-    public struct Axis: Codable, Sendable, Equatable {
+    public struct Axis: ParameterValue, Equatable, ContainsTerms {
+        public static var parameterType: String { "{from: term, to: term}" }
+        public var containedTerms: [(path: [String], term: Term)] { [(["from"], from), (["to"], to)] }
+
         public var from: Term
         public var to: Term
 
@@ -28,7 +31,12 @@ public enum CustomAxisReducer: Reducer {
     }
 
     /// The y axis: a second term axis, or a seeded random direction.
-    public enum YAxis: Codable, Sendable, Equatable {
+    public enum YAxis: ParameterValue, Equatable, ContainsTerms {
+        public static var parameterType: String { "random | {from: term, to: term}" }
+        public var containedTerms: [(path: [String], term: Term)] {
+            if case .axis(let a) = self { return a.containedTerms } else { return [] }
+        }
+
         case random
         case axis(Axis)
 
@@ -59,33 +67,30 @@ public enum CustomAxisReducer: Reducer {
         case error, random
     }
 
-    public struct Parameters: Codable, Sendable, Equatable {
+    public struct Parameters: ParameterSet, Equatable, ValidatingParameters {
+        @Parameter(help: "the x axis: from the centroid of `from` to that of `to`; a term is a label or /regex/",
+                   .validRegex)
         public var x: Axis
-        public var y: YAxis = .random
-        /// Divide each direction by its length (coordinates become projections on unit axes).
-        public var normalize: Bool = false
-        /// The metadata column terms search (default: the root's label column).
-        public var column: String?
-        public var onEmpty: OnEmpty = .error
+        @Parameter(help: "the y axis, or a seeded random direction", .validRegex) public var y: YAxis = .random
+        @Parameter(help: "use unit directions instead of the Projector's raw dot products") public var normalize = false
+        @Parameter(help: "the metadata column terms search, in the root dataset", defaultText: "the label column")
+        public var column: String? = nil
+        @Parameter(help: "a term that matches nothing: an error, or a random direction") public var onEmpty: OnEmpty = .error
 
-        public init(x: Axis, y: YAxis = .random, normalize: Bool = false) {
-            self.x = x
-            self.y = y
-            self.normalize = normalize
-        }
+        public init() {}
 
-        enum CodingKeys: String, CodingKey {
-            case x, y, normalize, column
-            case onEmpty = "on-empty"
-        }
-
-        public init(from decoder: any Decoder) throws {
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            x = try c.decode(Axis.self, forKey: .x)
-            y = try c(.y, default: y)
-            normalize = try c(.normalize, default: normalize)
-            column = try c(.column)
-            onEmpty = try c(.onEmpty, default: onEmpty)
+        public func validate() throws(ParameterError) {
+            if x.from == x.to {
+                throw ParameterError("x.to", "is the same term as x.from ('\(x.from)'): the axis would be zero for every point; name two different ends")
+            }
+            if case .axis(let axis) = y {
+                if axis.from == axis.to {
+                    throw ParameterError("y.to", "is the same term as y.from ('\(axis.from)'): the axis would be zero for every point; name two different ends")
+                }
+                if axis == x {
+                    throw ParameterError("y", "is the same axis as x: the layout would be a line; give y other ends, or 'random'")
+                }
+            }
         }
     }
 
@@ -93,13 +98,7 @@ public enum CustomAxisReducer: Reducer {
         id: "reducer.custom-axis", kind: .reducer, version: "1.0.0",
         summary: "Places points on axes between groups of words (centroid(to) − centroid(from)), as the Projector's custom projection.",
         inputs: [.embedding],
-        parameters: [
-            ParameterDescriptor("x", "{from: term, to: term}", "the x axis: from the centroid of `from` to that of `to`; a term is a label or /regex/"),
-            ParameterDescriptor("y", "random | {from: term, to: term}", default: "random", "the y axis, or a seeded random direction"),
-            ParameterDescriptor("normalize", "boolean", default: "false", "use unit directions instead of the Projector's raw dot products"),
-            ParameterDescriptor("column", "string", default: "the label column", "the metadata column terms search, in the root dataset"),
-            ParameterDescriptor("on-empty", "error | random", default: "error", "a term that matches nothing: an error, or a random direction"),
-        ],
+        parameters: Parameters.self,
         usesSeed: true,
         example: """
             orrery: 1

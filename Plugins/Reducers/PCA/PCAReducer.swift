@@ -16,38 +16,18 @@ public enum PCAReducer: Reducer {
         case exact, projector
     }
 
-    public struct Parameters: Codable, Sendable, Equatable, ValidatingParameters {
-        /// Number of components (axes `pca-0`, `pca-1`, …).
-        public var components: Int = 10
+    public struct Parameters: ParameterSet, Equatable {
+        @Parameter(help: "number of components (axes `pca-0`, `pca-1`, …), at most the dimensions and the points",
+                   .atLeast(1))
+        public var components = 10
+        @Parameter(help: "exact: centred covariance; projector: XᵀX/n uncentred, random projection to 200 dims when d > 200, 50,000-point sample (seeded)")
         public var mode: Mode = .exact
-        /// Measure trustworthiness and kNN recall of the first two components.
-        public var quality: Bool = true
-        /// The distance of the original space for the quality figures (a metric name).
-        public var qualityMetric: String = "euclidean"
+        @Parameter(help: "record trustworthiness@10 and knn-recall@10 of the first two components (≤ 5,000 sampled points)")
+        public var quality = true
+        @Parameter(help: "distance in the original space for the quality figures", .metric)
+        public var qualityMetric = "euclidean"
 
-        public init(components: Int = 10, mode: Mode = .exact, quality: Bool = true, qualityMetric: String = "euclidean") {
-            self.components = components
-            self.mode = mode
-            self.quality = quality
-            self.qualityMetric = qualityMetric
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case components, mode, quality
-            case qualityMetric = "quality-metric"
-        }
-
-        public init(from decoder: any Decoder) throws {
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            components = try c(.components, default: components)
-            mode = try c(.mode, default: mode)
-            quality = try c(.quality, default: quality)
-            qualityMetric = try c(.qualityMetric, default: qualityMetric)
-        }
-
-        public func validate() throws(ParameterError) {
-            guard components >= 1 else { throw ParameterError("components", "must be at least 1, got \(components)") }
-        }
+        public init() {}
     }
 
     /// The Projector's limits: dimensions kept by its random projection, and points it fits on.
@@ -58,14 +38,7 @@ public enum PCAReducer: Reducer {
         id: "reducer.pca", kind: .reducer, version: "1.0.0",
         summary: "Principal components: exact centred PCA, or the Projector's own computation (`mode: projector`).",
         inputs: [.embedding],
-        parameters: [
-            ParameterDescriptor("components", "integer", default: "10", "number of components, at most the dimensions and the points"),
-            ParameterDescriptor("mode", "exact | projector", default: "exact",
-                                "exact: centred covariance; projector: XᵀX/n uncentred, random projection to 200 dims when d > 200, 50,000-point sample (seeded)"),
-            ParameterDescriptor("quality", "boolean", default: "true",
-                                "record trustworthiness@10 and knn-recall@10 of the first two components (≤ 5,000 sampled points)"),
-            ParameterDescriptor("quality-metric", "string", default: "euclidean", "distance in the original space for the quality figures"),
-        ],
+        parameters: Parameters.self,
         usesSeed: true,
         example: """
             orrery: 1

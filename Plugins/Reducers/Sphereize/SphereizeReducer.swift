@@ -4,26 +4,15 @@ import OrreryCore
 /// vector to unit length (a vector equal to the centroid stays zero). The axes and the root dataset
 /// are kept, so custom axes and neighbour searches in the root still see the raw vectors.
 public enum SphereizeReducer: Reducer {
-    public struct Parameters: Codable, Sendable, Equatable {
+    public struct Parameters: ParameterSet, Equatable {
         public init() {}
-        public init(from decoder: any Decoder) throws {
-            // No parameters; an unknown key is still reported by the decoder.
-            _ = try decoder.container(keyedBy: NoKeys.self)
-        }
-        public func encode(to encoder: any Encoder) throws { _ = encoder.container(keyedBy: NoKeys.self) }
-        struct NoKeys: CodingKey {
-            var stringValue: String
-            var intValue: Int? { nil }
-            init?(stringValue: String) { self.stringValue = stringValue }
-            init?(intValue: Int) { nil }
-        }
     }
 
     public static let descriptor = PluginDescriptor(
         id: "reducer.sphereize", kind: .reducer, version: "1.0.0",
         summary: "Subtracts the centroid and scales every vector to unit length (the Projector's \"Spherize data\").",
         inputs: [.embedding],
-        parameters: [],
+        parameters: Parameters.self,
         example: """
             orrery: 1
             name: sphereize-example

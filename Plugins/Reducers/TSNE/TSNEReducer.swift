@@ -18,7 +18,8 @@ public enum TSNEReducer: Reducer {
     }
 
     /// `auto` or a number.
-    public enum LearningRate: Codable, Sendable, Equatable {
+    public enum LearningRate: ParameterValue, Equatable {
+        public static var parameterType: String { "number or 'auto'" }
         case auto
         case fixed(Double)
 
@@ -44,75 +45,29 @@ public enum TSNEReducer: Reducer {
         }
     }
 
-    public struct Parameters: Codable, Sendable, Equatable, ValidatingParameters {
-        public var dims: Int = 2
-        public var perplexity: Double = 30
-        public var learningRate: LearningRate = .auto
-        public var iterations: Int = 1000
-        public var earlyExaggeration: Double = 12
-        public var exaggerationIterations: Int = 250
-        public var metric: MetricChoice = .cosine
+    public struct Parameters: ParameterSet, Equatable, ValidatingParameters {
+        @Parameter(help: "output dimensions", .oneOf([2, 3])) public var dims = 2
+        @Parameter(help: "effective number of neighbours; 3·perplexity must be below the number of points", .positive)
+        public var perplexity = 30.0
+        @Parameter(help: "step size; auto = max(n / early-exaggeration / 4, 50)") public var learningRate: LearningRate = .auto
+        @Parameter(help: "gradient-descent iterations", .atLeast(1)) public var iterations = 1000
+        @Parameter(help: "P is multiplied by this at first", .positive) public var earlyExaggeration = 12.0
+        @Parameter(help: "iterations with early exaggeration and momentum 0.5 (then 0.8)", .nonNegative)
+        public var exaggerationIterations = 250
+        @Parameter(help: "input distance (the Projector uses cosine)") public var metric: MetricChoice = .cosine
+        @Parameter(key: "init", help: "starting layout: first principal components scaled to std 1e-4, or seeded Gaussian")
         public var initialization: InitChoice = .pca
+        @Parameter(help: "repulsion: all pairs (O(n²) per iteration) or Barnes-Hut; auto = exact up to 1000 points")
         public var method: MethodChoice = .auto
-        public var theta: Double = 0.5
-        public var seed: UInt64? = nil
+        @Parameter(help: "Barnes-Hut angle (smaller is more exact)", .range(0...2)) public var theta = 0.5
+        @Parameter(help: "seed for the random initialisation", defaultText: "the step's seed") public var seed: UInt64? = nil
 
-        enum CodingKeys: String, CodingKey {
-            case dims, perplexity, iterations, metric, method, theta, seed
-            case learningRate = "learning-rate"
-            case earlyExaggeration = "early-exaggeration"
-            case exaggerationIterations = "exaggeration-iterations"
-            case initialization = "init"
-        }
-
-        public init(dims: Int = 2, perplexity: Double = 30, learningRate: LearningRate = .auto, iterations: Int = 1000,
-                    earlyExaggeration: Double = 12, exaggerationIterations: Int = 250, metric: MetricChoice = .cosine,
-                    initialization: InitChoice = .pca, method: MethodChoice = .auto, theta: Double = 0.5,
-                    seed: UInt64? = nil) {
-            self.dims = dims
-            self.perplexity = perplexity
-            self.learningRate = learningRate
-            self.iterations = iterations
-            self.earlyExaggeration = earlyExaggeration
-            self.exaggerationIterations = exaggerationIterations
-            self.metric = metric
-            self.initialization = initialization
-            self.method = method
-            self.theta = theta
-            self.seed = seed
-        }
-
-        public init(from decoder: any Decoder) throws {
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            dims = try c(.dims, default: dims)
-            perplexity = try c(.perplexity, default: perplexity)
-            learningRate = try c(.learningRate, default: learningRate)
-            iterations = try c(.iterations, default: iterations)
-            earlyExaggeration = try c(.earlyExaggeration, default: earlyExaggeration)
-            exaggerationIterations = try c(.exaggerationIterations, default: exaggerationIterations)
-            metric = try c(.metric, default: metric)
-            initialization = try c(.initialization, default: initialization)
-            method = try c(.method, default: method)
-            theta = try c(.theta, default: theta)
-            seed = try c(.seed)
-        }
+        public init() {}
 
         public func validate() throws(ParameterError) {
-            guard dims == 2 || dims == 3 else { throw ParameterError("dims", "must be 2 or 3, got \(dims)") }
-            guard perplexity > 0, perplexity.isFinite else {
-                throw ParameterError("perplexity", "must be a positive number, got \(perplexity)")
-            }
             if case .fixed(let rate) = learningRate, !(rate > 0 && rate.isFinite) {
                 throw ParameterError("learning-rate", "must be 'auto' or a positive number, got \(rate)")
             }
-            guard iterations >= 1 else { throw ParameterError("iterations", "must be at least 1, got \(iterations)") }
-            guard earlyExaggeration > 0, earlyExaggeration.isFinite else {
-                throw ParameterError("early-exaggeration", "must be a positive number, got \(earlyExaggeration)")
-            }
-            guard exaggerationIterations >= 0 else {
-                throw ParameterError("exaggeration-iterations", "must be 0 or more, got \(exaggerationIterations)")
-            }
-            guard theta >= 0, theta <= 2 else { throw ParameterError("theta", "must be in [0, 2], got \(theta)") }
         }
 
         /// The core configuration for these parameters and `seed`.
@@ -136,25 +91,7 @@ public enum TSNEReducer: Reducer {
         id: "reducer.tsne", kind: .reducer, version: "1.0.0",
         summary: "t-SNE in 2-D or 3-D: exact input neighbours, Barnes-Hut or exact gradient, seeded.",
         inputs: [.embedding],
-        parameters: [
-            ParameterDescriptor("dims", "integer", default: "2", "output dimensions: 2 or 3"),
-            ParameterDescriptor("perplexity", "number", default: "30",
-                                "effective number of neighbours; 3·perplexity must be below the number of points"),
-            ParameterDescriptor("learning-rate", "number or 'auto'", default: "auto",
-                                "step size; auto = max(n / early-exaggeration / 4, 50)"),
-            ParameterDescriptor("iterations", "integer", default: "1000", "gradient-descent iterations"),
-            ParameterDescriptor("early-exaggeration", "number", default: "12", "P is multiplied by this at first"),
-            ParameterDescriptor("exaggeration-iterations", "integer", default: "250",
-                                "iterations with early exaggeration and momentum 0.5 (then 0.8)"),
-            ParameterDescriptor("metric", "cosine | euclidean", default: "cosine",
-                                "input distance (the Projector uses cosine)"),
-            ParameterDescriptor("init", "pca | random", default: "pca",
-                                "starting layout: first principal components scaled to std 1e-4, or seeded Gaussian"),
-            ParameterDescriptor("method", "auto | exact | barnes-hut", default: "auto",
-                                "repulsion: all pairs (O(n²) per iteration) or Barnes-Hut; auto = exact up to 1000 points"),
-            ParameterDescriptor("theta", "number", default: "0.5", "Barnes-Hut angle (smaller is more exact)"),
-            ParameterDescriptor("seed", "integer", default: "the step's seed", "seed for the random initialisation"),
-        ],
+        parameters: Parameters.self,
         usesSeed: true,
         example: """
             orrery: 1

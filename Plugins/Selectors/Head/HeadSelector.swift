@@ -2,27 +2,17 @@ import OrreryCore
 
 /// `selector.head`: the first N rows — a quick way to cut a large set down.
 public enum HeadSelector: Selector {
-    public struct Parameters: Codable, Sendable, Equatable, ValidatingParameters {
-        /// How many rows to keep (all, when the input has fewer).
-        public var count: Int = 1000
+    public struct Parameters: ParameterSet, Equatable {
+        @Parameter(help: "rows to keep (all, when the input has fewer)", .atLeast(1)) public var count = 1000
 
-        public init(count: Int = 1000) { self.count = count }
-
-        public init(from decoder: any Decoder) throws {
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            count = try c(.count, default: count)
-        }
-
-        public func validate() throws(ParameterError) {
-            guard count >= 1 else { throw ParameterError("count", "must be at least 1, got \(count)") }
-        }
+        public init() {}
     }
 
     public static let descriptor = PluginDescriptor(
         id: "selector.head", kind: .selector, version: "1.0.0",
         summary: "The first `count` rows (all of them when there are fewer).",
         inputs: [.embedding],
-        parameters: [ParameterDescriptor("count", "integer", default: "1000", "rows to keep")],
+        parameters: Parameters.self,
         example: """
             orrery: 1
             name: head-example

@@ -3,53 +3,24 @@ import OrreryCore
 /// `selector.neighbors`: a point and its k nearest neighbours, by any metric in the registry — the
 /// Projector's "isolate neighbours".
 public enum NeighborsSelector: Selector {
-    public struct Parameters: Codable, Sendable, Equatable, ValidatingParameters {
-        /// The query: a label, or a /regex/ (every match is a query; their lists are merged).
+    public struct Parameters: ParameterSet, Equatable {
+        @Parameter(help: "the query: a label, or /regex/ over `column` (every match is a query; their lists are merged)",
+                   .validRegex)
         public var of: Term
-        public var k: Int = 100
-        /// A metric plugin by name (`cosine`, `angle`, `euclidean`, `dot`, or `metric.…`).
-        public var metric: String = "cosine"
-        /// Keep the query points in the selection (first).
-        public var includeQuery: Bool = true
-        /// The metadata column `of` searches (default: the label column).
-        public var column: String?
+        @Parameter(help: "neighbours per query", .atLeast(1)) public var k = 100
+        @Parameter(help: "a metric plugin by name: cosine, angle, euclidean, dot", .metric) public var metric = "cosine"
+        @Parameter(help: "keep the query itself, first") public var includeQuery = true
+        @Parameter(help: "the metadata column `of` searches", defaultText: "the label column")
+        public var column: String? = nil
 
-        public init(of: Term, k: Int = 100, metric: String = "cosine") {
-            self.of = of
-            self.k = k
-            self.metric = metric
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case of, k, metric, column
-            case includeQuery = "include-query"
-        }
-
-        public init(from decoder: any Decoder) throws {
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            of = try c.decode(Term.self, forKey: .of)
-            k = try c(.k, default: k)
-            metric = try c(.metric, default: metric)
-            includeQuery = try c(.includeQuery, default: includeQuery)
-            column = try c(.column)
-        }
-
-        public func validate() throws(ParameterError) {
-            guard k >= 1 else { throw ParameterError("k", "must be at least 1, got \(k)") }
-        }
+        public init() {}
     }
 
     public static let descriptor = PluginDescriptor(
         id: "selector.neighbors", kind: .selector, version: "1.0.0",
         summary: "A point (or every /regex/ match) and its k nearest neighbours, by any metric.",
         inputs: [.embedding],
-        parameters: [
-            ParameterDescriptor("of", "term", "the query: a label, or /regex/ over `column`"),
-            ParameterDescriptor("k", "integer", default: "100", "neighbours per query"),
-            ParameterDescriptor("metric", "string", default: "cosine", "a metric plugin by name: cosine, angle, euclidean, dot"),
-            ParameterDescriptor("include-query", "boolean", default: "true", "keep the query itself, first"),
-            ParameterDescriptor("column", "string", default: "the label column", "the metadata column `of` searches"),
-        ],
+        parameters: Parameters.self,
         example: """
             orrery: 1
             name: neighbors-example

@@ -3,37 +3,23 @@ import OrreryCore
 /// `selector.points`: the points named explicitly — by label (or /regex/) or by row index — as the
 /// Projector's "isolate selection". Output order follows the list given; duplicates are kept once.
 public enum PointsSelector: Selector {
-    public struct Parameters: Codable, Sendable, Equatable, ValidatingParameters {
-        /// Labels or /regex/ terms, searched in `column`.
-        public var labels: [Term]?
-        /// Row indices of the input (0-based).
-        public var rows: [Int]?
-        /// The metadata column `labels` search (default: the label column).
-        public var column: String?
+    public struct Parameters: ParameterSet, Equatable, ValidatingParameters {
+        @Parameter(help: "labels or /regex/ naming the points; in this order", .nonEmpty, .validRegex)
+        public var labels: [Term]? = nil
+        @Parameter(help: "row indices (0-based) of the input, instead of labels", .nonEmpty) public var rows: [Int]? = nil
+        @Parameter(help: "the metadata column `labels` search", defaultText: "the label column")
+        public var column: String? = nil
 
-        public init(labels: [Term]? = nil, rows: [Int]? = nil, column: String? = nil) {
-            self.labels = labels
-            self.rows = rows
-            self.column = column
-        }
-
-        enum CodingKeys: String, CodingKey { case labels, rows, column }
-
-        public init(from decoder: any Decoder) throws {
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            labels = try c(.labels)
-            rows = try c(.rows)
-            column = try c(.column)
-        }
+        public init() {}
 
         public func validate() throws(ParameterError) {
             switch (labels, rows) {
             case (nil, nil): throw ParameterError("labels", "give `labels` or `rows`")
             case (.some, .some): throw ParameterError("rows", "give `labels` or `rows`, not both")
-            case (let l?, nil) where l.isEmpty: throw ParameterError("labels", "is empty")
-            case (nil, let r?) where r.isEmpty: throw ParameterError("rows", "is empty")
             case (nil, let r?):
-                if let bad = r.first(where: { $0 < 0 }) { throw ParameterError("rows", "row \(bad) is negative") }
+                if let (i, bad) = r.enumerated().first(where: { $0.element < 0 }) {
+                    throw ParameterError(path: ["rows", String(i)], "row \(bad) is negative")
+                }
             default: break
             }
         }
@@ -43,11 +29,7 @@ public enum PointsSelector: Selector {
         id: "selector.points", kind: .selector, version: "1.0.0",
         summary: "The points named by `labels` (or /regex/) or by `rows` — the Projector's \"isolate\".",
         inputs: [.embedding],
-        parameters: [
-            ParameterDescriptor("labels", "list of terms", default: "none", "labels or /regex/ naming the points; in this order"),
-            ParameterDescriptor("rows", "list of integers", default: "none", "row indices (0-based) of the input, instead of labels"),
-            ParameterDescriptor("column", "string", default: "the label column", "the metadata column `labels` search"),
-        ],
+        parameters: Parameters.self,
         example: """
             orrery: 1
             name: points-example

@@ -2,44 +2,20 @@ import OrreryCore
 
 /// `selector.regex`: the points whose metadata matches a regular expression — the Projector's search.
 public enum RegexSelector: Selector {
-    public struct Parameters: Codable, Sendable, Equatable, ValidatingParameters {
-        /// A regular expression (slashes optional: `^bad` or `/^bad/`).
+    public struct Parameters: ParameterSet, Equatable {
+        @Parameter(help: "a regular expression; slashes optional (`^bad` or `/^bad/`)", .regularExpression)
         public var pattern: String
-        /// The metadata column searched (default: the label column).
-        public var column: String?
-        public var caseSensitive: Bool = false
-        /// Keep the points that do NOT match.
-        public var invert: Bool = false
+        @Parameter(help: "the metadata column searched", defaultText: "the label column") public var column: String? = nil
+        @Parameter(help: "match case") public var caseSensitive = false
+        @Parameter(help: "keep the points that do not match") public var invert = false
 
-        public init(pattern: String, column: String? = nil, caseSensitive: Bool = false, invert: Bool = false) {
-            self.pattern = pattern
-            self.column = column
-            self.caseSensitive = caseSensitive
-            self.invert = invert
-        }
+        public init() {}
 
-        enum CodingKeys: String, CodingKey {
-            case pattern, column, invert
-            case caseSensitive = "case-sensitive"
-        }
+        var regex: String { Parameters.strippingSlashes(pattern) }
 
-        public init(from decoder: any Decoder) throws {
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            pattern = try c.decode(String.self, forKey: .pattern)
-            column = try c(.column)
-            caseSensitive = try c(.caseSensitive, default: caseSensitive)
-            invert = try c(.invert, default: invert)
-        }
-
-        var regex: String {
+        static func strippingSlashes(_ pattern: String) -> String {
             pattern.count >= 2 && pattern.hasPrefix("/") && pattern.hasSuffix("/")
                 ? String(pattern.dropFirst().dropLast()) : pattern
-        }
-
-        public func validate() throws(ParameterError) {
-            do { _ = try Term.regex(regex).matcher(parameter: "pattern") } catch {
-                throw ParameterError("pattern", "'\(pattern)' is not a valid regular expression")
-            }
         }
     }
 
@@ -47,12 +23,7 @@ public enum RegexSelector: Selector {
         id: "selector.regex", kind: .selector, version: "1.0.0",
         summary: "The points whose metadata column matches a regular expression (or does not, with `invert`).",
         inputs: [.embedding],
-        parameters: [
-            ParameterDescriptor("pattern", "string", "a regular expression; slashes optional"),
-            ParameterDescriptor("column", "string", default: "the label column", "the metadata column searched"),
-            ParameterDescriptor("case-sensitive", "boolean", default: "false", "match case"),
-            ParameterDescriptor("invert", "boolean", default: "false", "keep the points that do not match"),
-        ],
+        parameters: Parameters.self,
         example: """
             orrery: 1
             name: regex-example
@@ -79,5 +50,18 @@ public enum RegexSelector: Selector {
         var out = e.subset(rows)
         out.notes.set("selected-by", "/\(p.regex)/" + (p.invert ? " (inverted)" : ""))
         return out
+    }
+}
+
+extension ParameterConstraint {
+    /// A pattern that compiles, with or without its slashes.
+    static let regularExpression = ParameterConstraint("a valid regular expression") { value, _ in
+        guard let pattern = value as? String else { return nil }
+        do {
+            _ = try Term.regex(RegexSelector.Parameters.strippingSlashes(pattern)).matcher(parameter: "pattern")
+            return nil
+        } catch {
+            return ConstraintViolation("'\(pattern)' is not a valid regular expression")
+        }
     }
 }

@@ -4,36 +4,18 @@ import OrreryCore
 /// stratified by a metadata column (each group keeps its share, rounded by largest remainder).
 /// The sample keeps the input's row order.
 public enum SampleSelector: Selector {
-    public struct Parameters: Codable, Sendable, Equatable, ValidatingParameters {
-        public var count: Int?
-        public var fraction: Double?
-        /// A metadata column whose groups keep their proportions.
-        public var stratifyBy: String?
+    public struct Parameters: ParameterSet, Equatable, ValidatingParameters {
+        @Parameter(help: "points to keep (at most the input's)", .atLeast(1)) public var count: Int? = nil
+        @Parameter(help: "share of the points to keep, in (0, 1] (instead of count)", .positive, .atMost(1))
+        public var fraction: Double? = nil
+        @Parameter(help: "a metadata column whose groups keep their proportions") public var stratifyBy: String? = nil
 
-        public init(count: Int? = nil, fraction: Double? = nil, stratifyBy: String? = nil) {
-            self.count = count
-            self.fraction = fraction
-            self.stratifyBy = stratifyBy
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case count, fraction
-            case stratifyBy = "stratify-by"
-        }
-
-        public init(from decoder: any Decoder) throws {
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            count = try c(.count)
-            fraction = try c(.fraction)
-            stratifyBy = try c(.stratifyBy)
-        }
+        public init() {}
 
         public func validate() throws(ParameterError) {
             switch (count, fraction) {
             case (nil, nil): throw ParameterError("count", "give `count` or `fraction`")
             case (.some, .some): throw ParameterError("fraction", "give `count` or `fraction`, not both")
-            case (let n?, nil) where n < 1: throw ParameterError("count", "must be at least 1, got \(n)")
-            case (nil, let f?) where !(f > 0 && f <= 1): throw ParameterError("fraction", "must be in (0, 1], got \(f)")
             default: break
             }
         }
@@ -43,11 +25,7 @@ public enum SampleSelector: Selector {
         id: "selector.sample", kind: .selector, version: "1.0.0",
         summary: "A seeded random sample of `count` points or a `fraction`, optionally stratified by a metadata column.",
         inputs: [.embedding],
-        parameters: [
-            ParameterDescriptor("count", "integer", default: "none", "points to keep (at most the input's)"),
-            ParameterDescriptor("fraction", "number", default: "none", "share of the points to keep, in (0, 1] (instead of count)"),
-            ParameterDescriptor("stratify-by", "string", default: "none", "a metadata column whose groups keep their proportions"),
-        ],
+        parameters: Parameters.self,
         usesSeed: true,
         example: """
             orrery: 1

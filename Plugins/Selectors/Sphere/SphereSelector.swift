@@ -12,52 +12,24 @@ public enum SphereSelector: Selector {
         case original, projection
     }
 
-    public struct Parameters: Codable, Sendable, Equatable, ValidatingParameters {
-        /// A label, or a /regex/ whose matches' centroid is the centre.
-        public var centre: Term
+    public struct Parameters: ParameterSet, Equatable {
+        @Parameter(help: "a label, or a /regex/ whose matches' centroid is the centre", .validRegex) public var centre: Term
+        @Parameter(help: "the largest distance kept (for `dot`: the smallest product kept)", .finite)
         public var radius: Double
-        /// A metric name (`cosine`, `euclidean`, `angle`, `dot`, or any registered metric).
-        public var metric: String = "cosine"
+        @Parameter(help: "the distance, any registered metric", .metric) public var metric = "cosine"
+        @Parameter(help: "original vectors (the root dataset's), or the input's own coordinates")
         public var space: Space = .original
-        /// The metadata column `centre` searches (default: the label column).
-        public var column: String?
+        @Parameter(help: "the metadata column `centre` searches", defaultText: "the label column")
+        public var column: String? = nil
 
-        public init(centre: Term, radius: Double, metric: String = "cosine", space: Space = .original, column: String? = nil) {
-            self.centre = centre
-            self.radius = radius
-            self.metric = metric
-            self.space = space
-            self.column = column
-        }
-
-        enum CodingKeys: String, CodingKey { case centre, radius, metric, space, column }
-
-        public init(from decoder: any Decoder) throws {
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            centre = try c.decode(Term.self, forKey: .centre)
-            radius = try c.decode(Double.self, forKey: .radius)
-            metric = try c(.metric, default: metric)
-            space = try c(.space, default: space)
-            column = try c(.column)
-        }
-
-        public func validate() throws(ParameterError) {
-            guard radius.isFinite else { throw ParameterError("radius", "must be a finite number") }
-        }
+        public init() {}
     }
 
     public static let descriptor = PluginDescriptor(
         id: "selector.sphere", kind: .selector, version: "1.0.0",
         summary: "Every point within `radius` of a centre (a label, or the centroid of a /regex/ match), by any metric.",
         inputs: [.embedding],
-        parameters: [
-            ParameterDescriptor("centre", "term", "a label, or a /regex/ whose matches' centroid is the centre"),
-            ParameterDescriptor("radius", "number", "the largest distance kept (for `dot`: the smallest product kept)"),
-            ParameterDescriptor("metric", "string", default: "cosine", "the distance, any registered metric"),
-            ParameterDescriptor("space", "original | projection", default: "original",
-                                "original vectors (the root dataset's), or the input's own coordinates"),
-            ParameterDescriptor("column", "string", default: "the label column", "the metadata column `centre` searches"),
-        ],
+        parameters: Parameters.self,
         example: """
             orrery: 1
             name: sphere-example

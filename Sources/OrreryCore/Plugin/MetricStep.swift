@@ -1,42 +1,14 @@
 /// The parameters every metric step takes.
-public struct MetricParameters: Codable, Sendable, Equatable, ValidatingParameters {
-    /// Labels or /regex/ terms naming the query points; nil = every point.
+public struct MetricParameters: ParameterSet, Equatable {
+    @Parameter(help: "labels or /regex/ naming the points whose neighbours are wanted", defaultText: "every point",
+               .nonEmpty, .validRegex)
     public var queries: [Term]? = nil
-    /// Neighbours per query.
-    public var k: Int = 10
-    /// Keep the query itself in its own list.
-    public var includeSelf: Bool = false
-    /// The metadata column `queries` search (default: the label column).
+    @Parameter(help: "neighbours per query", .atLeast(1)) public var k = 10
+    @Parameter(help: "keep each query in its own list") public var includeSelf = false
+    @Parameter(help: "the metadata column `queries` search", defaultText: "the label column")
     public var column: String? = nil
 
     public init() {}
-
-    enum CodingKeys: String, CodingKey {
-        case queries, k, column
-        case includeSelf = "include-self"
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        queries = try c(.queries)
-        k = try c(.k, default: k)
-        includeSelf = try c(.includeSelf, default: includeSelf)
-        column = try c(.column)
-    }
-
-    public func validate() throws(ParameterError) {
-        guard k >= 1 else { throw ParameterError("k", "must be at least 1, got \(k)") }
-        if let queries, queries.isEmpty { throw ParameterError("queries", "is empty; leave it out for every point") }
-    }
-
-    /// The parameter rows of the descriptor, shared by every metric.
-    public static let descriptors: [ParameterDescriptor] = [
-        ParameterDescriptor("queries", "list of terms", default: "every point",
-                            "labels or /regex/ naming the points whose neighbours are wanted"),
-        ParameterDescriptor("k", "integer", default: "10", "neighbours per query"),
-        ParameterDescriptor("include-self", "boolean", default: "false", "keep each query in its own list"),
-        ParameterDescriptor("column", "string", default: "the label column", "the metadata column `queries` search"),
-    ]
 }
 
 /// What a metric step does, for every metric: resolve the queries, run the exact search.

@@ -1,8 +1,8 @@
 /// A plugin: a static descriptor, a `Parameters` type decoded from the step's `with:`, and one
 /// function of its kind's shape. Plugins are types, not instances; they hold no state.
 public protocol Plugin: Sendable {
-    /// Plain `Codable` configuration with defaults inline; may also conform to `ValidatingParameters`.
-    associatedtype Parameters: Codable & Sendable
+    /// A struct of `@Parameter` declarations; may also conform to `ValidatingParameters`.
+    associatedtype Parameters: ParameterSet
     static var descriptor: PluginDescriptor { get }
     /// How the registry holds this plugin (provided by each kind's protocol).
     static var registryEntry: PluginEntry { get }

@@ -54,15 +54,24 @@ public struct ParameterDescriptor: Sendable, Equatable {
     /// The default as YAML, or nil when the parameter is required.
     public var defaultValue: String?
     public var summary: String
+    /// The rules a value must follow, as the docs show them (`> 0`, `2 or 3`).
+    public var constraints: [String]
 
-    public init(_ name: String, _ type: String, default defaultValue: String? = nil, _ summary: String) {
+    public init(_ name: String, _ type: String, default defaultValue: String? = nil, _ summary: String,
+                constraints: [String] = []) {
         self.name = name
         self.type = type
         self.defaultValue = defaultValue
         self.summary = summary
+        self.constraints = constraints
     }
 
     public var isRequired: Bool { defaultValue == nil }
+
+    /// The type with its constraints, as the docs show it: `number (> 0)`.
+    public var shownType: String {
+        constraints.isEmpty ? type : type + " (" + constraints.joined(separator: "; ") + ")"
+    }
 }
 
 /// Everything Orrery knows about a plugin without running it: what the registry, validation,
@@ -83,8 +92,16 @@ public struct PluginDescriptor: Sendable, Equatable {
     /// runs every example.
     public var example: String
 
+    /// A descriptor whose parameter docs come from the `@Parameter` declarations of `parameters`.
+    public init<P: ParameterSet>(id: String, kind: PluginKind, version: String, summary: String,
+                                 inputs: [PortDescriptor], parameters: P.Type, usesSeed: Bool = false, example: String) {
+        self.init(id: id, kind: kind, version: version, summary: summary, inputs: inputs,
+                  parameterDescriptors: P.descriptors, usesSeed: usesSeed, example: example)
+    }
+
+    /// A descriptor with parameter docs given row by row (a process plugin's manifest).
     public init(id: String, kind: PluginKind, version: String, summary: String, inputs: [PortDescriptor],
-                parameters: [ParameterDescriptor], usesSeed: Bool = false, example: String) {
+                parameterDescriptors parameters: [ParameterDescriptor], usesSeed: Bool = false, example: String) {
         precondition(id.hasPrefix(kind.rawValue + "."), "plugin id '\(id)' must start with '\(kind.rawValue).'")
         self.id = id
         self.kind = kind

@@ -6,26 +6,29 @@ public struct PluginEntry: Sendable {
     public let descriptor: PluginDescriptor
     /// The distance a metric defines (nil for other kinds).
     public let measure: DistanceMeasure?
-    let prepare: @Sendable (ConfigNode, YAMLSource?) -> Result<PreparedStep, WorkflowDiagnostics>
+    let prepare: @Sendable (ConfigNode, YAMLSource?, ParameterEnvironment) -> Result<PreparedStep, WorkflowDiagnostics>
 
-    init(descriptor: PluginDescriptor, measure: DistanceMeasure? = nil,
-         prepare: @escaping @Sendable (ConfigNode, YAMLSource?) -> Result<PreparedStep, WorkflowDiagnostics>) {
+    public init(descriptor: PluginDescriptor, measure: DistanceMeasure? = nil,
+                prepare: @escaping @Sendable (ConfigNode, YAMLSource?, ParameterEnvironment)
+                    -> Result<PreparedStep, WorkflowDiagnostics>) {
         self.descriptor = descriptor
         self.measure = measure
         self.prepare = prepare
     }
 
-    /// Decodes and validates `parameters` (a step's `with:`), ready to run.
-    public func prepare(_ parameters: ConfigNode, source: YAMLSource? = nil) -> Result<PreparedStep, WorkflowDiagnostics> {
-        prepare(parameters, source)
+    /// Decodes and validates `parameters` (a step's `with:`), ready to run. With a registry in
+    /// `environment`, names of other plugins (a `metric:`) are checked too.
+    public func prepare(_ parameters: ConfigNode, source: YAMLSource? = nil,
+                        environment: ParameterEnvironment = .init()) -> Result<PreparedStep, WorkflowDiagnostics> {
+        prepare(parameters, source, environment)
     }
 
     /// This entry, calling `onRun(stepID)` each time one of its steps is executed (not when its
     /// result comes from the cache): for tracing, timing or counting what a run really computed.
     public func instrumented(onRun: @escaping @Sendable (_ stepID: String) -> Void) -> PluginEntry {
         let prepare = self.prepare
-        return PluginEntry(descriptor: descriptor, measure: measure) { node, source in
-            prepare(node, source).map { step in
+        return PluginEntry(descriptor: descriptor, measure: measure) { node, source, environment in
+            prepare(node, source, environment).map { step in
                 PreparedStep(descriptor: step.descriptor, canonicalParameters: step.canonicalParameters) { inputs, context in
                     onRun(context.stepID)
                     return try await step.run(inputs, context: context)
@@ -38,10 +41,10 @@ public struct PluginEntry: Sendable {
                                 run: @escaping @Sendable (P.Parameters, StepInputs, StepContext) async throws -> StepValue)
         -> PluginEntry {
         let descriptor = P.descriptor
-        return PluginEntry(descriptor: descriptor, measure: measure) { node, source in
+        return PluginEntry(descriptor: descriptor, measure: measure) { node, source, environment in
             ParameterDecoder.decode(P.Parameters.self, from: node, plugin: descriptor.id, source: source,
-                                    documentedKeys: descriptor.parameters.map(\.name)).map { params in
-                PreparedStep(descriptor: descriptor, canonicalParameters: canonicalJSON(params)) { inputs, context in
+                                    environment: environment).map { params in
+                PreparedStep(descriptor: descriptor, canonicalParameters: params.canonicalJSON) { inputs, context in
                     try await run(params, inputs, context)
                 }
             }
@@ -66,13 +69,6 @@ public struct PreparedStep: Sendable {
     public func run(_ inputs: StepInputs, context: StepContext) async throws -> StepValue {
         try await body(inputs, context)
     }
-}
-
-func canonicalJSON<T: Encodable>(_ value: T) -> String {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    guard let data = try? encoder.encode(value) else { return "{}" }
-    return String(decoding: data, as: UTF8.self)
 }
 
 extension Loader {

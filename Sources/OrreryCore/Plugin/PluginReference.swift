@@ -30,7 +30,7 @@ public enum PluginReference {
         if !d.parameters.isEmpty {
             s += "\n| parameter | type | default | meaning |\n|---|---|---|---|\n"
             for p in d.parameters {
-                s += "| `\(p.name)` | \(p.type.replacingBars) | \(p.defaultValue.map { "`\($0)`" } ?? "**required**") | \(p.summary.replacingBars) |\n"
+                s += "| `\(p.name)` | \(p.shownType.replacingBars) | \(p.defaultValue.map { "`\($0)`" } ?? "**required**") | \(p.summary.replacingBars) |\n"
             }
         }
         s += "\nExample:\n\n```yaml\n" + d.example.trimmingTrailingNewlines + "\n```\n"
@@ -50,7 +50,7 @@ public enum PluginReference {
         if d.parameters.isEmpty { s += "  none\n" }
         let width = d.parameters.map(\.name.count).max() ?? 0
         for p in d.parameters {
-            s += "  " + p.name + String(repeating: " ", count: width - p.name.count) + "  \(p.type)"
+            s += "  " + p.name + String(repeating: " ", count: width - p.name.count) + "  \(p.shownType)"
                 + (p.defaultValue.map { " = \($0)" } ?? " (required)") + "\n"
                 + String(repeating: " ", count: width + 4) + p.summary + "\n"
         }

@@ -8,25 +8,39 @@ import Foundation
 /// asked for is unknown. Parameter types therefore read every key they know with `decodeIfPresent`
 /// (see `KeyedDecodingContainer.callAsFunction(_:default:)`).
 public enum ParameterDecoder {
-    /// Decodes `node` (a mapping, or null for "no parameters") as `T`.
-    ///
-    /// `documentedKeys` (the descriptor's parameter names) complete the list of known top-level keys
-    /// when decoding stopped before asking for all of them.
-    public static func decode<T: Decodable>(_ type: T.Type, from node: ConfigNode, plugin: String,
-                                            source: YAMLSource?, documentedKeys: [String] = [])
+    /// Decodes `node` (a mapping, or null for "no parameters") as `T`, reporting every problem of
+    /// the step at once: each unknown key, each parameter that is missing, ill-typed or breaks a
+    /// constraint, and (only when all of them decoded) what `validate()` rejects.
+    public static func decode<T: ParameterSet>(_ type: T.Type, from node: ConfigNode, plugin: String,
+                                               source: YAMLSource?, environment: ParameterEnvironment = .init())
         -> Result<T, WorkflowDiagnostics> {
-        let tracker = KeyTracker()
+        let declared = T.reflect(T())
+        let tracker = KeyTracker(parameters: Dictionary(declared.map { ($0.property, $0) }, uniquingKeysWith: { a, _ in a }),
+                                 environment: environment)
         let root: ConfigNode = node.isNull ? .mapping([], node.location) : node
         let decoder = NodeDecoder(node: root, codingPath: [], tracker: tracker)
         func diag(_ p: WorkflowProblem, _ l: SourceLocation?) -> Diagnostic {
             source?.diagnostic(p, at: l) ?? Diagnostic(p, at: l)
+        }
+        func diagnostic(for error: any Error) -> Diagnostic {
+            switch error {
+            case let f as NodeDecodingFailure:
+                return diag(f.problem(plugin: plugin), f.location)
+            case let e as DecodingError:
+                let (path, message) = describe(e)
+                return diag(.invalidValue(parameter: path.dotted, reason: message), locate(path, in: root) ?? root.location)
+            case let e as ParameterError:
+                return diag(.invalidValue(parameter: e.parameter, reason: e.reason), locate(e.path, in: root) ?? root.location)
+            default:
+                return diag(.invalidValue(parameter: "with", reason: "\(error)"), root.location)
+            }
         }
         // Keys nobody asked for (found even when decoding stopped early).
         func unknownKeys(decodingFinished: Bool) -> [Diagnostic] {
             var unknown: [Diagnostic] = []
             for mapping in tracker.mappings {
                 let complete = decodingFinished || !mapping.path.isEmpty
-                let known = (complete ? mapping.asked : mapping.asked.union(documentedKeys)).sorted()
+                let known = (complete ? mapping.asked : mapping.asked.union(declared.map(\.key))).sorted()
                 for entry in mapping.entries where !known.contains(entry.key) {
                     let prefix = mapping.path.isEmpty ? "" : mapping.path + "."
                     unknown.append(diag(.unknownParameter(prefix + entry.key, plugin: plugin, known: known,
@@ -36,32 +50,33 @@ public enum ParameterDecoder {
             }
             return unknown
         }
+        func failure(_ errors: [any Error], decodingFinished: Bool) -> Result<T, WorkflowDiagnostics> {
+            let unknown = unknownKeys(decodingFinished: decodingFinished)
+            let suggested = Set(unknown.compactMap { d -> String? in
+                if case .unknownParameter(_, _, _, let s) = d.problem { return s }
+                return nil
+            })
+            // A missing key that an unknown key is a typo of is one mistake, not two.
+            let failures = errors.map(diagnostic(for:)).filter { d in
+                if case .missingParameter(let name, _) = d.problem,
+                   let last = name.split(separator: ".").last, suggested.contains(String(last)) { return false }
+                return true
+            }
+            return .failure(WorkflowDiagnostics(unknown + failures))
+        }
         let value: T
         do {
             value = try T(from: decoder)
+            // A type without parameters never opens the mapping; its keys are all unknown.
+            if case .mapping(let entries, _) = root, !tracker.mappings.contains(where: { $0.path.isEmpty }) {
+                tracker.mappings.append(KeyTracker.Mapping(path: "", entries: entries))
+            }
         } catch {
-            var failure: Diagnostic
-            switch error {
-            case let f as NodeDecodingFailure:
-                failure = diag(f.problem(plugin: plugin), f.location)
-            case let e as DecodingError:
-                let (path, message) = describe(e)
-                failure = diag(.invalidValue(parameter: path.dotted, reason: message), locate(path, in: root) ?? root.location)
-            case let e as ParameterError:
-                failure = diag(.invalidValue(parameter: e.parameter, reason: e.reason), locate(e.path, in: root) ?? root.location)
-            default:
-                failure = diag(.invalidValue(parameter: "with", reason: "\(error)"), root.location)
-            }
-            let unknown = unknownKeys(decodingFinished: false)
-            // A missing key that an unknown key is a typo of is one mistake, not two.
-            if case .missingParameter(let name, _) = failure.problem,
-               unknown.contains(where: { if case .unknownParameter(_, _, _, let s) = $0.problem { return s == name.split(separator: ".").last.map(String.init) } else { return false } }) {
-                return .failure(WorkflowDiagnostics(unknown))
-            }
-            return .failure(WorkflowDiagnostics(unknown + [failure]))
+            return failure(tracker.problems + [error], decodingFinished: false)
         }
-        let unknown = unknownKeys(decodingFinished: true)
-        if !unknown.isEmpty { return .failure(WorkflowDiagnostics(unknown)) }
+        if !tracker.problems.isEmpty || !unknownKeys(decodingFinished: true).isEmpty {
+            return failure(tracker.problems, decodingFinished: true)
+        }
         if let validating = value as? any ValidatingParameters {
             do {
                 try validating.validate()
@@ -113,6 +128,11 @@ public struct ParameterError: Error, Sendable, Equatable, CustomStringConvertibl
         self.reason = reason
     }
 
+    public init(path: [String], _ reason: String) {
+        self.path = path
+        self.reason = reason
+    }
+
     public var parameter: String { path.joined(separator: ".") }
     public var description: String { "invalid value for '\(parameter)': \(reason)" }
 }
@@ -143,7 +163,7 @@ extension KeyedDecodingContainer {
 }
 
 /// A string-valued parameter with a fixed set of values; a wrong one gets the list of right ones.
-public protocol ParameterEnum: RawRepresentable<String>, CaseIterable, Codable, Sendable {}
+public protocol ParameterEnum: RawRepresentable<String>, CaseIterable, ParameterValue {}
 
 extension ParameterEnum {
     public init(from decoder: any Decoder) throws {
@@ -178,6 +198,16 @@ final class KeyTracker {
         }
     }
     var mappings: [Mapping] = []
+    /// The `@Parameter`s of the type being decoded, by Swift property name.
+    let parameters: [String: ReflectedParameter]
+    let environment: ParameterEnvironment
+    /// Problems of single parameters, collected so that one pass reports them all.
+    var problems: [any Error] = []
+
+    init(parameters: [String: ReflectedParameter] = [:], environment: ParameterEnvironment = .init()) {
+        self.parameters = parameters
+        self.environment = environment
+    }
 }
 
 struct NodeDecodingFailure: Error {
@@ -269,10 +299,33 @@ struct KeyedNodeContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     }
 
     func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
-        try T(from: decoder.child(try entry(key), key))
+        if let declared = try declaredParameter(T.self, key) { return declared }
+        return try T(from: decoder.child(try entry(key), key))
+    }
+
+    /// A `@Parameter` of the top-level type: decoded by its declaration (key, default, constraints);
+    /// its problems are collected, not thrown, so every parameter of the step is checked.
+    private func declaredParameter<T>(_ type: T.Type, _ key: Key) throws -> T? {
+        guard codingPath.isEmpty, let declared = decoder.tracker.parameters[key.stringValue] else { return nil }
+        mapping.asked.insert(declared.key)
+        let node = mapping.entries.first { $0.key == declared.key }?.value
+        func decode<P: AnyParameter>(_ p: P) -> any AnyParameter {
+            switch p.decoded(from: node, key: declared.key, decoder: decoder, environment: decoder.tracker.environment) {
+            case .success(let value): return value
+            case .failure(let problems):
+                decoder.tracker.problems += problems.errors
+                return p
+            }
+        }
+        guard let value = decode(declared.parameter) as? T else {
+            throw DecodingError.typeMismatch(T.self, .init(codingPath: codingPath + [key],
+                                                           debugDescription: "parameter '\(declared.key)' has another type"))
+        }
+        return value
     }
 
     func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
+        if let declared = try declaredParameter(T.self, key) { return declared }
         guard contains(key) else { return nil }
         let node = try entry(key)
         if node.isNull && T.self != String.self { return nil }

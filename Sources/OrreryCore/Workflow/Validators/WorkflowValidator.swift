@@ -11,13 +11,13 @@ public enum WorkflowValidator {
             let before = diags.count
             guard let entry = registry[step.uses] else {
                 diags.append(workflow.source.diagnostic(
-                    .unknownPlugin(step.uses, suggestion: Suggestion.closest(to: step.uses, in: registry.ids)),
+                    .unknownPlugin(step.uses, suggestion: suggestion(for: step.uses, in: registry)),
                     at: step.usesLocation))
                 diags += InputValidator.unknownSteps(step, stepIDs: stepIDs, source: workflow.source)
                 continue
             }
             var prepared: PreparedStep?
-            switch entry.prepare(step.parameters, source: workflow.source) {
+            switch entry.prepare(step.parameters, source: workflow.source, environment: ParameterEnvironment(registry: registry)) {
             case .success(let p): prepared = p
             case .failure(let d): diags += d.diagnostics
             }
@@ -31,5 +31,18 @@ public enum WorkflowValidator {
         guard diags.isEmpty else { return .failure(WorkflowDiagnostics(diags)) }
         let order = AcyclicValidator.order(workflow.steps)
         return .success(WorkflowPlan(workflow: workflow, steps: order.compactMap { planned[$0] }))
+    }
+
+    /// The plugin a mistyped id meant: a bare name (`tsne`) that is one plugin's name part gives
+    /// that plugin (`reducer.tsne`); otherwise the closest id.
+    static func suggestion(for uses: String, in registry: PluginRegistry) -> String? {
+        if !uses.contains(".") {
+            let named = registry.entries.map(\.descriptor).filter { $0.name == uses.lowercased() }
+            if named.count == 1 { return named[0].id }
+            let names = registry.entries.map(\.descriptor.name)
+            if let close = Suggestion.closest(to: uses, in: names),
+               let d = registry.entries.map(\.descriptor).first(where: { $0.name == close }) { return d.id }
+        }
+        return Suggestion.closest(to: uses, in: registry.ids)
     }
 }
