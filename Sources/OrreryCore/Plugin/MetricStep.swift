@@ -7,6 +7,8 @@ public struct MetricParameters: ParameterSet, Equatable {
     @Parameter(help: "keep each query in its own list") public var includeSelf = false
     @Parameter(help: "the metadata column `queries` search", defaultText: "the label column")
     public var column: String? = nil
+    @Parameter(help: "exact, approximate (NN-descent; recall in the notes) or auto (approximate for all points from 30,000)")
+    public var method: KNNMethod = .exact
 
     public init() {}
 }
@@ -26,7 +28,8 @@ public enum MetricStep {
         } else {
             queryRows = Array(0..<e.count)
         }
-        return try neighbors(of: queryRows, in: e, k: p.k, measure: measure, includeSelf: p.includeSelf, context: context)
+        return try neighbors(of: queryRows, in: e, k: p.k, measure: measure, includeSelf: p.includeSelf,
+                             method: p.method, context: context)
     }
 
     /// The k nearest rows of `e` to each of `queryRows`, as `Neighbors`.
