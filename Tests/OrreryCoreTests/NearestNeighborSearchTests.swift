@@ -4,9 +4,9 @@ import Testing
 
 /// The exact search against brute force, across tile boundaries (64 query rows, 2048 points).
 @Suite struct NearestNeighborSearchTests {
-    static let measures: [(DistanceMeasure, ([Float], [Float]) -> Double)] = [
+    static var measures: [(DistanceMeasure, @Sendable ([Float], [Float]) -> Double)] { [
         (.cosine, Reference.cosineDistance), (.euclidean, Reference.euclidean), (.dot, Reference.negativeDot),
-    ]
+    ] }
 
     @Test(arguments: [0, 1, 2])
     func exactListsEqualBruteForceAcrossTiles(measureIndex: Int) throws {
