@@ -10,6 +10,15 @@ process so its peak memory (ru_maxrss) is its own; times exclude loading the dat
   (c) 2-D t-SNE of the first 10k words, 1000 iterations: sklearn (Barnes-Hut), openTSNE (its
       default gradient method, 250 exaggerated + 750 normal iterations) and Orrery's reducer.tsne
       when the build has it (skipped cleanly otherwise); time and final KL divergence.
+  (d) approximate all-points cosine neighbours, k=15 and k=90, of the 50k set (and, with
+      BENCH_1M=1, of a seeded labelled 1M × 50 set: 20 jittered copies of every GloVe vector, made
+      once into bench/.data/): Orrery's NN-descent (NearestNeighborSearch.graph) vs pynndescent
+      (warm: numba compiled on a small set first, in the same process) and hnswlib (M 16,
+      ef_construction 200, ef 2k); recall of every method against numpy brute force on the same
+      seeded sample of 1000 rows.
+
+Every job runs under /usr/bin/time -v when present: "whole s" is the process's wall time
+(start-up, loading and all) and "peak MiB" its maximum resident set.
 """
 import argparse
 import json
@@ -108,24 +117,128 @@ def job_tsne_opentsne(args):
     return {"seconds": seconds, "cpu_seconds": cpu_seconds() - cpu, "kl": float(e.kl_divergence), "threads": threads(), "peak_rss_mib": peak_mib()}
 
 
+def load_data(args):
+    import numpy as np
+    path = args.data or DATA
+    x = np.load(path, mmap_mode="r")
+    x = x[: args.rows] if args.rows else x
+    return np.ascontiguousarray(x, dtype=np.float32)
+
+
+def save_lists(path, ind, k):
+    """Drops each point itself from its own list; keeps k."""
+    import numpy as np
+    n = len(ind)
+    own = ind == np.arange(n)[:, None]
+    out = np.full((n, k), -1, dtype=np.int64)
+    for i in range(n):
+        row = ind[i][~own[i]]
+        out[i, : min(k, len(row))] = row[:k]
+    np.save(path, out)
+
+
+def job_ann_pynndescent(args):
+    import numpy as np
+    import pynndescent
+    x = load_data(args)
+    # Compile numba's kernels on a small set first, so the timed call is warm.
+    pynndescent.NNDescent(x[:2000], metric="cosine", n_neighbors=args.k + 1, random_state=0, n_jobs=-1)
+    start, cpu = time.perf_counter(), cpu_seconds()
+    index = pynndescent.NNDescent(x, metric="cosine", n_neighbors=args.k + 1, n_jobs=-1)
+    ind, _ = index.neighbor_graph
+    seconds, cpu = time.perf_counter() - start, cpu_seconds() - cpu
+    save_lists(args.out, ind, args.k)
+    return {"seconds": seconds, "cpu_seconds": cpu, "threads": threads(), "peak_rss_mib": peak_mib()}
+
+
+def job_ann_hnswlib(args):
+    import hnswlib
+    x = load_data(args)
+    start, cpu = time.perf_counter(), cpu_seconds()
+    index = hnswlib.Index(space="cosine", dim=x.shape[1])
+    index.init_index(max_elements=len(x), ef_construction=200, M=16, random_seed=0)
+    index.add_items(x, num_threads=os.cpu_count())
+    index.set_ef(max(2 * args.k, 50))
+    ind, _ = index.knn_query(x, k=args.k + 1, num_threads=os.cpu_count())
+    seconds, cpu = time.perf_counter() - start, cpu_seconds() - cpu
+    save_lists(args.out, ind.astype("int64"), args.k)
+    return {"seconds": seconds, "cpu_seconds": cpu, "peak_rss_mib": peak_mib()}
+
+
 JOBS = {"pca-sklearn": job_pca_sklearn, "knn-faiss": job_knn_faiss, "tsne-sklearn": job_tsne_sklearn,
-        "tsne-opentsne": job_tsne_opentsne}
+        "tsne-opentsne": job_tsne_opentsne, "ann-pynndescent": job_ann_pynndescent, "ann-hnswlib": job_ann_hnswlib}
+
+
+def make_million(path, copies=20, seed=7):
+    """20 jittered copies of each 50k GloVe vector (Gaussian noise of 0.3 × each column's standard
+    deviation), shuffled; labels (the source word's row) beside it as .labels.npy."""
+    import numpy as np
+    if os.path.exists(path):
+        return
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    x = np.load(DATA).astype(np.float32)
+    rng = np.random.default_rng(seed)
+    sd = x.std(axis=0) * 0.3
+    n = len(x) * copies
+    order = rng.permutation(n)
+    out = np.lib.format.open_memmap(path + ".tmp.npy", mode="w+", dtype=np.float32, shape=(n, x.shape[1]))
+    labels = (order % len(x)).astype(np.int32)
+    for start in range(0, n, 100_000):
+        src = labels[start: start + 100_000]
+        out[start: start + len(src)] = x[src] + rng.normal(0, 1, (len(src), x.shape[1])).astype(np.float32) * sd
+    out.flush()
+    del out
+    os.replace(path + ".tmp.npy", path)
+    np.save(path.replace(".npy", ".labels.npy"), labels)
+
+
+def sample_recall(data, lists, k, sample=1000, seed=0):
+    """Mean share of the exact k nearest (cosine, numpy brute force) found, over a seeded sample."""
+    import numpy as np
+    x = np.load(data, mmap_mode="r")
+    x = np.ascontiguousarray(x[: len(lists)], dtype=np.float32)
+    xn = x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-30)
+    rows = np.random.default_rng(seed).choice(len(x), size=min(sample, len(x)), replace=False)
+    found = 0
+    for start in range(0, len(rows), 100):
+        r = rows[start: start + 100]
+        sims = xn[r] @ xn.T
+        sims[np.arange(len(r)), r] = -np.inf
+        truth = np.argpartition(-sims, k, axis=1)[:, :k]
+        for t, row in zip(truth, r):
+            found += len(set(t.tolist()) & set(lists[row].tolist()))
+    return found / (len(rows) * k)
 
 
 # ---- driver ---------------------------------------------------------------------------------
 
-def run_peer(name, args, extra=()):
+def timed(cmd, env=None):
+    """Runs cmd (under /usr/bin/time -v when present); its last stdout line as JSON, plus the whole
+    process's wall seconds and maximum resident set."""
+    use_time = os.path.exists("/usr/bin/time")
+    full = (["/usr/bin/time", "-v"] if use_time else []) + list(cmd)
+    start = time.perf_counter()
+    out = subprocess.run(full, env=env, capture_output=True, text=True)
+    whole = time.perf_counter() - start
+    if out.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed:\n{out.stderr[-3000:]}")
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    result["whole_seconds"] = whole
+    for line in out.stderr.splitlines():
+        if "Maximum resident set size" in line:
+            result["process_peak_mib"] = int(line.split(":")[1]) / 1024
+    return result
+
+
+def run_peer(name, args, extra=(), k=None, data=None):
     env = {k: v for k, v in os.environ.items() if k not in PEER_UNSET}
     cmd = [sys.executable, os.path.abspath(__file__), "--job", name, "--rows", str(args.rows or 0),
-           "--k", str(args.k), "--tsne-rows", str(args.tsne_rows), *extra]
-    out = subprocess.run(cmd, env=env, check=True, capture_output=True, text=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+           "--k", str(k or args.k), "--tsne-rows", str(args.tsne_rows), "--data", data or DATA, *extra]
+    return timed(cmd, env=env)
 
 
-def run_orrery(args, *cmd):
-    full = [args.orrery, *cmd, "--data", DATA]
-    out = subprocess.run(full, check=True, capture_output=True, text=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+def run_orrery(args, *cmd, data=None):
+    return timed([args.orrery, *cmd, "--data", data or DATA])
 
 
 def best(runs):
@@ -147,6 +260,8 @@ def main():
     ap.add_argument("--skip-tsne", action="store_true")
     ap.add_argument("--out", default="")
     ap.add_argument("--json", default="", help="also write every measurement to this file")
+    ap.add_argument("--data", default="", help="(jobs) the .npy to read instead of the 50k GloVe set")
+    ap.add_argument("--skip-approx", action="store_true", help="skip (d), approximate neighbours")
     args = ap.parse_args()
 
     if args.job:
@@ -178,7 +293,32 @@ def main():
     identical = float(np.mean(np.all(a == b, axis=1)))
     results["knn"] = {"orrery": o, "faiss": f, "mean_overlap": overlap, "identical_lists": identical}
     table.append((f"kNN k={args.k} cosine, all {rows} points", o, "faiss IndexFlatIP", f,
-                  f"neighbour overlap {overlap:.5f}; identical ordered lists {identical:.4f}"))
+                  f"neighbour overlap {overlap:.5f}; identical ordered lists {identical:.4f}; whole process "
+                  f"{o['whole_seconds']:.2f} s vs {f['whole_seconds']:.2f} s = {o['whole_seconds'] / f['whole_seconds']:.2f}× faiss"))
+
+    # (d) approximate kNN
+    if not args.skip_approx:
+        sets = [(f"{rows // 1000}k GloVe", DATA)]
+        if os.environ.get("BENCH_1M") == "1":
+            million = os.path.join(HERE, ".data", "glove-jittered-1m.npy")
+            make_million(million)
+            sets.append(("1M jittered GloVe", million))
+        results["approx"] = []
+        for name, data in sets:
+            for k in (15, 90):
+                with tempfile.TemporaryDirectory() as tmp:
+                    paths = {m: os.path.join(tmp, m + ".npy") for m in ("orrery", "pynndescent", "hnswlib")}
+                    o = run_orrery(args, "knn", "--rows", str(rows if data == DATA else 0), "--k", str(k),
+                                   "--method", "approximate", "--out", paths["orrery"], data=data)
+                    peers = {m: run_peer("ann-" + m, args, ["--out", paths[m]], k=k, data=data)
+                             for m in ("pynndescent", "hnswlib")}
+                    recall = {m: sample_recall(data, np.load(p).astype(np.int64), k) for m, p in paths.items()}
+                entry = {"set": name, "k": k, "orrery": o, **peers, "recall": recall}
+                results["approx"].append(entry)
+                for m in ("pynndescent", "hnswlib"):
+                    table.append((f"approx. kNN k={k} cosine, {name}" if m == "pynndescent" else "", o, m, peers[m],
+                                  f"recall@{k}: Orrery {recall['orrery']:.4f} (own sample {o.get('recall_reported', float('nan')):.4f}), "
+                                  f"{m} {recall[m]:.4f}"))
 
     # (c) t-SNE
     if not args.skip_tsne:
@@ -204,13 +344,18 @@ def main():
     print(f"Load average at the start: {load:.1f} on {os.cpu_count()} cores "
           "(wall times on a shared machine are noisy; CPU seconds are user + system of all threads).")
     print()
-    print("| task | Orrery s (CPU s) | peer | peer s (CPU s) | peer/Orrery | Orrery peak MiB | peer peak MiB | check |")
-    print("|---|---:|---|---:|---:|---:|---:|---|")
+    print("| task | Orrery s (CPU s) | peer | peer s (CPU s) | peer/Orrery | Orrery whole s | peer whole s | Orrery peak MiB | peer peak MiB | check |")
+    print("|---|---:|---|---:|---:|---:|---:|---:|---:|---|")
+
+    def peak(r):
+        return r.get("process_peak_mib", r.get("peak_rss_mib", 0))
     for task, o, peer, p, check in table:
         os_ = f"{o['seconds']:.3f} ({cpu(o)})" if o else "—"
         ratio = f"{p['seconds'] / o['seconds']:.2f}×" if o else "—"
-        om = f"{o['peak_rss_mib']:.0f}" if o else "—"
-        print(f"| {task} | {os_} | {peer} | {p['seconds']:.3f} ({cpu(p)}) | {ratio} | {om} | {p['peak_rss_mib']:.0f} | {check} |")
+        om = f"{peak(o):.0f}" if o else "—"
+        ow = f"{o['whole_seconds']:.2f}" if o and "whole_seconds" in o else "—"
+        pw = f"{p['whole_seconds']:.2f}" if "whole_seconds" in p else "—"
+        print(f"| {task} | {os_} | {peer} | {p['seconds']:.3f} ({cpu(p)}) | {ratio} | {ow} | {pw} | {om} | {peak(p):.0f} | {check} |")
     o_threads = results["pca"]["orrery"]
     print()
     print(f"Threads: Orrery OpenBLAS {o_threads['blas_threads']}, workers {o_threads['workers']}; "

@@ -2,7 +2,9 @@
 // bench/bench.py to compare with scikit-learn, faiss and openTSNE. Not part of the library.
 //
 //   orrery-bench pca  --data X.npy [--rows N] [--components 10]
-//   orrery-bench knn  --data X.npy [--rows N] [--k 100] [--out indices.npy]
+//   orrery-bench knn  --data X.npy [--rows N] [--k 100] [--method exact|approximate|auto] [--seed 1]
+//                     [--workers W] [--trees T --leaf L --candidates C --iterations I --delta D]
+//                     [--out indices.npy]
 //   orrery-bench tsne --data X.npy [--rows N] [--params '{ iterations: 1000 }'] [--out layout.npy]
 //   orrery-bench umap --data X.npy [--rows N] [--metric cosine] [--epochs E] [--out layout.npy]
 //   orrery-bench quality --data X.npy [--rows N]
@@ -96,20 +98,47 @@ func run() async throws {
         print("[" + lines.joined(separator: ",\n") + "]")
 
     case "knn":
+        // --method exact (default: NearestNeighborSearch.search, as before) or approximate/auto
+        // (NearestNeighborSearch.graph: NN-descent, recall measured on its seeded sample).
         let k = option("k", args).flatMap(Int.init) ?? 100
+        let method = option("method", args).flatMap(KNNMethod.init(rawValue:)) ?? .exact
+        let seed = option("seed", args).flatMap(UInt64.init) ?? 1
+        let workers = option("workers", args).flatMap(Int.init) ?? Parallel.workers
+        let defaults = NNDescentOptions.defaults(n: x.rows, k: k)
+        let options = NNDescentOptions(trees: option("trees", args).flatMap(Int.init) ?? defaults.trees,
+                                       leafSize: option("leaf", args).flatMap(Int.init) ?? defaults.leafSize,
+                                       maxCandidates: option("candidates", args).flatMap(Int.init) ?? defaults.maxCandidates,
+                                       iterations: option("iterations", args).flatMap(Int.init) ?? defaults.iterations,
+                                       delta: option("delta", args).flatMap(Double.init) ?? defaults.delta,
+                                       refineWidth: option("refine", args).flatMap(Int.init) ?? defaults.refineWidth)
         var result: NearestNeighborSearch.Result?
+        var report: NearestNeighborSearch.GraphReport?
         let cpuStart = cpuSeconds()
         let time = seconds {
-            result = NearestNeighborSearch.search(points: x, queries: x, queryRows: Array(0..<x.rows), k: k,
-                                                  measure: .cosine)
+            if method == .exact {
+                result = NearestNeighborSearch.search(points: x, queries: x, queryRows: Array(0..<x.rows), k: k,
+                                                      measure: .cosine)
+            } else if let (r, g) = NearestNeighborSearch.graph(of: x, k: k, measure: .cosine, method: method,
+                                                               seed: seed, options: options,
+                                                               workers: workers) {
+                result = r
+                report = g
+            }
         }
         guard let result else { return }
         if let out = option("out", args) {
-            let m = Matrix(rows: x.rows, columns: k, storage: result.indices.map(Float.init))
+            let m = Matrix(rows: x.rows, columns: result.k, storage: result.indices.map(Float.init))
             try NPYFormat.write(m).write(to: URL(fileURLWithPath: out))
         }
-        print(json(common + [("seconds", String(time)), ("cpu_seconds", String(cpuSeconds() - cpuStart)), ("k", String(k)),
-                             ("peak_rss_mib", String(peakMiB()))]))
+        var fields = common + [("seconds", String(time)), ("cpu_seconds", String(cpuSeconds() - cpuStart)),
+                               ("k", String(k)), ("method", "\"\(report?.method.rawValue ?? "exact")\""),
+                               ("peak_rss_mib", String(peakMiB()))]
+        if let report {
+            fields.append(("iterations", String(report.iterations)))
+            fields.append(("options", "\"\(options)\"".replacingOccurrences(of: "NNDescentOptions", with: "")))
+            if let recall = report.recall { fields.append(("recall_reported", String(recall))) }
+        }
+        print(json(fields))
 
     case "neighbors-export":
         // exporter.neighbors' file for every point's k lists: the byte writer (text and TSV) and,

@@ -10,6 +10,8 @@ public enum NeighborsSelector: Selector {
         @Parameter(help: "neighbours per query", .atLeast(1)) public var k = 100
         @Parameter(help: "a metric plugin by name: cosine, angle, euclidean, dot", .metric) public var metric = "cosine"
         @Parameter(help: "keep the query itself, first") public var includeQuery = true
+        @Parameter(help: "exact, approximate (NN-descent over every point; recall in the notes) or auto")
+        public var method: KNNMethod = .exact
         @Parameter(help: "the metadata column `of` searches", defaultText: "the label column")
         public var column: String? = nil
 
@@ -45,6 +47,7 @@ public enum NeighborsSelector: Selector {
         }
         let queries = try e.rows(matching: p.of, column: p.column, parameter: "of")
         let lists = try MetricStep.neighbors(of: queries, in: e, k: p.k, measure: measure, includeSelf: false,
+                                             method: p.method,
                                              context: context)
         var chosen: [Int] = []
         var distance: [Int: Float] = [:]
@@ -66,6 +69,7 @@ public enum NeighborsSelector: Selector {
                                values: chosen.map { distance[$0].map { "\($0)" } ?? "" }))
         out.notes.set("neighbors-of", p.of.description)
         out.notes.set("metric", "metric." + measure.name)
+        out.notes.merge(lists.notes)
         return out
     }
 }

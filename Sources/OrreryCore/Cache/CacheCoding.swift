@@ -39,6 +39,7 @@ enum CacheCoding {
                 w.int(n.k)
                 w.int32s(n.indices)
                 w.floats(n.distances)
+                CacheCoding.notes(n.notes, &w)
             case .files(let files, let report):
                 w.int(files.count)
                 for f in files {
@@ -140,6 +141,8 @@ enum CacheCoding {
         let e = try embedding(&r, root: root)
         let queries = try r.ints(), k = try r.int()
         let indices = try r.int32s(), distances = try r.floats()
+        // Entries written before neighbour lists had notes end here.
+        let notes = r.isAtEnd ? Notes() : try notes(&r)
         guard r.isAtEnd else { throw .init("trailing bytes") }
         // k comes from the file: a product that overflows is a damaged entry, not a crash (the
         // fuzzer found k = 2^62 with two queries).
@@ -150,7 +153,7 @@ enum CacheCoding {
             throw .init("neighbour lists are inconsistent")
         }
         return Neighbors(metric: metric, unit: unit, embedding: e, queries: queries, k: k, indices: indices,
-                         distances: distances)
+                         distances: distances, notes: notes)
     }
 
     static func files(from payload: Data) throws(CacheEntryError) -> (files: [FileHash], report: String?) {

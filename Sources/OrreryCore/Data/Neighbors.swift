@@ -15,9 +15,11 @@ public struct Neighbors: Sendable {
     public var indices: [Int32]
     /// `queries.count × k` distances matching `indices`.
     public var distances: [Float]
+    /// Facts about the search (`knn-method`, and `knn-recall` for approximate lists).
+    public var notes: Notes
 
     public init(metric: String, unit: String, embedding: Embedding, queries: [Int], k: Int,
-                indices: [Int32], distances: [Float]) {
+                indices: [Int32], distances: [Float], notes: Notes = Notes()) {
         precondition(indices.count == queries.count * k && distances.count == indices.count,
                      "neighbour lists differ in size")
         self.metric = metric
@@ -27,6 +29,7 @@ public struct Neighbors: Sendable {
         self.k = k
         self.indices = indices
         self.distances = distances
+        self.notes = notes
     }
 
     /// The neighbours of the `q`-th query: (row, distance), nearest first.

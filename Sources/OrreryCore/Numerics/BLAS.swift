@@ -1,4 +1,5 @@
 import CBLAS
+import Synchronization
 
 /// Thin wrappers over OpenBLAS. Dense products always go through `cblas_sgemm`.
 public enum BLAS {
@@ -37,4 +38,28 @@ public enum BLAS {
 
     /// Number of threads OpenBLAS uses.
     public static var threads: Int { Int(openblas_get_num_threads()) }
+
+    /// Runs `body` with OpenBLAS limited to one thread, for kernels that split rows across Orrery's
+    /// own workers and call `sgemm` from each: OpenBLAS's threads would otherwise spin
+    /// (`sched_yield`) beside those workers. Nested and concurrent callers share one count; the
+    /// thread setting in force before the first caller is restored after the last one leaves.
+    /// Products are the same either way (OpenBLAS splits rows and columns, never the inner sum).
+    public static func singleThreaded<T>(_ body: () throws -> T) rethrows -> T {
+        singleThreadUsers.withLock { state in
+            if state.users == 0 {
+                state.saved = Int32(openblas_get_num_threads())
+                openblas_set_num_threads(1)
+            }
+            state.users += 1
+        }
+        defer {
+            singleThreadUsers.withLock { state in
+                state.users -= 1
+                if state.users == 0 { openblas_set_num_threads(state.saved) }
+            }
+        }
+        return try body()
+    }
+
+    private static let singleThreadUsers = Mutex<(users: Int, saved: Int32)>((0, 1))
 }

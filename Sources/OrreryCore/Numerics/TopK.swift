@@ -16,6 +16,12 @@ public struct TopK {
         indices.reserveCapacity(k)
     }
 
+    /// Forgets every kept candidate (capacity is kept).
+    public mutating func removeAll() {
+        keys.removeAll(keepingCapacity: true)
+        indices.removeAll(keepingCapacity: true)
+    }
+
     @inline(__always)
     private static func worse(_ ka: Float, _ ia: Int32, _ kb: Float, _ ib: Int32) -> Bool {
         ka > kb || (ka == kb && ia > ib)

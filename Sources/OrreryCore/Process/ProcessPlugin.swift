@@ -160,8 +160,8 @@ struct ProcessPluginRun: Sendable {
                         "queries": .array(n.queries.map { .int(Int64($0)) }), "k": .int(Int64(n.k)),
                     ]))
                 case .files(let f):
-                    written.append(.object(["type": .string("files"),
-                                            "files": .array(f.files.map { .string(context.outputURL($0).path) })]))
+                    let paths = try f.files.map { try context.outputURL($0).path }
+                    written.append(.object(["type": .string("files"), "files": .array(paths.map { .string($0) })]))
                 }
             }
             ports[port.name] = .array(written)

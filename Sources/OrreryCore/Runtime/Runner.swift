@@ -179,6 +179,7 @@ public struct Runner: Sendable {
                                events: RunEventHandler) -> StepSummary {
         var notes = Notes()
         if case .embedding(let e) = value { notes = e.notes }
+        if case .neighbors(let n) = value { notes = n.notes }
         if case .files(let r) = value, let report = r.report { events(.report(step: id, text: report)) }
         let summary = StepSummary(step: id, plugin: record.plugin, seconds: record.seconds, rows: record.rows,
                                   columns: record.columns, files: record.files.map(\.path), notes: notes,
