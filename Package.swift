@@ -8,7 +8,9 @@ import PackageDescription
 
 /// Every built-in Orrery plugin: (kind folder, name). The target is `<Kind><Name>` at
 /// `Plugins/<Kind>s/<Name>`, its tests `<Kind><Name>Tests` at `Tests/<Kind><Name>Tests`.
-/// Adding a plugin = a folder, one line here, one line in Sources/OrreryPlugins.
+/// Adding a plugin = a folder, one line here, one line in Sources/OrreryPlugins. Every plugin
+/// depends on OrreryCore; `views` names the plugins that also use OrreryViews (Projector formats,
+/// plotting, images).
 let builtInPlugins: [(kind: String, name: String)] = [
     ("Loader", "NPY"),
     ("Metric", "Cosine"),
@@ -40,20 +42,26 @@ let builtInPlugins: [(kind: String, name: String)] = [
     ("Reducer", "TSNE"),
 ]
 
+/// The plugins (by target name) that depend on OrreryViews as well as OrreryCore.
+let viewsPlugins: Set<String> = [
+    "LoaderProjector", "ExporterProjector", "ExporterBookmarks", "ExporterSprite", "ExporterSVG", "ExporterHTML",
+]
+
 let swiftSettings: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 
 let pluginTargets: [Target] = builtInPlugins.flatMap { plugin -> [Target] in
     let module = plugin.kind + plugin.name
+    let extra: [Target.Dependency] = viewsPlugins.contains(module) ? ["OrreryViews"] : []
     return [
         .target(
             name: module,
-            dependencies: ["OrreryCore"],
+            dependencies: ["OrreryCore"] + extra,
             path: "Plugins/\(plugin.kind)s/\(plugin.name)",
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: module + "Tests",
-            dependencies: [.target(name: module), "OrreryCore", "OrreryTesting"],
+            dependencies: [.target(name: module), "OrreryCore", "OrreryTesting"] + extra,
             path: "Tests/\(module)Tests",
             swiftSettings: swiftSettings
         ),
@@ -66,6 +74,7 @@ let package = Package(
     products: [
         .executable(name: "orrery", targets: ["orrery"]),
         .library(name: "OrreryCore", targets: ["OrreryCore"]),
+        .library(name: "OrreryViews", targets: ["OrreryViews"]),
         .library(name: "OrreryPlugins", targets: ["OrreryPlugins"]),
     ],
     dependencies: [
@@ -80,6 +89,14 @@ let package = Package(
             name: "OrreryCore",
             dependencies: ["CBLAS", .product(name: "Yams", package: "Yams"),
                            .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+        // Support for plugins that draw or write viewer formats: the TensorFlow Projector's files
+        // (config, bookmarks, tensors), plot layout and colours, PNG and sprite images. Between
+        // Core (the host) and the plugins; Core never imports it.
+        .target(
+            name: "OrreryViews",
+            dependencies: ["OrreryCore"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -115,7 +132,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["OrreryCore", "OrreryPlugins", "OrreryTesting"],
+            dependencies: ["OrreryCore", "OrreryViews", "OrreryPlugins", "OrreryTesting"],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),

@@ -1,5 +1,6 @@
 import Foundation
 import OrreryCore
+import OrreryViews
 import OrreryPlugins
 import OrreryTesting
 import Testing
@@ -117,7 +118,7 @@ import Testing
         }
         #expect(variance[0] / variance.reduce(0, +) > 0.9)
         let svg = try r.text("iris-pca.svg")
-        #expect(svg.contains("Iris-versicolor") && svg.contains("pca-0 ("))
+        #expect(svg.contains("Iris-versicolor") && svg.contains("PCA 1 ("))
     }
 
     static func checkDigitsAtlas(_ r: Harness.Result) async throws {

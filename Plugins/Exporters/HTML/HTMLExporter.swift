@@ -1,5 +1,6 @@
 import Foundation
 import OrreryCore
+import OrreryViews
 
 /// `exporter.html`: one self-contained HTML page (no network: the data and the script are inline)
 /// to explore an embedding — pan and zoom (drag, wheel), 3-D rotation for three axes, hover labels,

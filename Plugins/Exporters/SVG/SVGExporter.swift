@@ -1,5 +1,6 @@
 import Foundation
 import OrreryCore
+import OrreryViews
 
 /// `exporter.svg`: a static 2-D scatter plot for a paper — points coloured by a metadata column
 /// (Okabe–Ito categories or a viridis gradient, with a legend), labels, axis titles from the axis
