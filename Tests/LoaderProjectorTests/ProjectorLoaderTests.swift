@@ -24,7 +24,7 @@ import Testing
         let raw = Fixtures.random(rows: 40, columns: 5, seed: 3)
         let sub = raw.subset([2, 5, 7, 30])
         let proj = sub.projected(to: sub.vectors.selecting(columns: [0, 1, 4]), axes: ["pca-0", "pca-1", "pca-2"], notes: Notes(),
-                                     projection: .pca(explainedVariance: [0.5, 0.3, 0.1], components: [0, 1, 4]))
+                                     projection: .pca(explainedVariance: [0.5, 0.3, 0.1]))
         let state = try ProjectorState.make(projection: proj, reference: raw, label: "PCA of four").state
         try TensorFiles.tsv(raw.vectors).write(to: dir.appendingPathComponent("t.tsv"))
         try TensorFiles.bytes(raw.vectors).write(to: dir.appendingPathComponent("t.bytes"))
