@@ -61,7 +61,7 @@ import Testing
         #expect(chosen == [0, 4])   // a: min x, max y; e: max x, min y
         var p = SVGExporter.Parameters()
         p.labels = "extremes 1"
-        let svg = try SVGExporter.render(e, p, selection: nil)
+        let svg = try SVGExporter.render(e, p, selection: nil).svg
         #expect(svg.contains(">a</text>") && svg.contains(">e</text>") && !svg.contains(">c</text>"))
     }
 
@@ -69,7 +69,7 @@ import Testing
         let e = try Self.iris()
         var p = SVGExporter.Parameters()
         p.colorBy = "petal-length"
-        let svg = try SVGExporter.render(e, p, selection: nil)
+        let svg = try SVGExporter.render(e, p, selection: nil).svg
         #expect(svg.contains("linearGradient id=\"viridis\""))
         // The smallest petal length is darkest (viridis 0 = #440154), the largest brightest (#FDE725).
         #expect(svg.contains("fill=\"#440154\"") && svg.contains("fill=\"#FDE725\""))
