@@ -37,7 +37,13 @@ let pluginDependencies: [String: [Target.Dependency]] = [
     // reducer.place uses UMAP's fitted curve and optimiser (the one plugin-to-plugin dependency).
     "ReducerPlace": ["ReducerUMAP"],
     // The binary-format readers (TensorFlow checkpoints, safetensors).
-    "LoaderProjector": ["OrreryFormats"],
+    "LoaderProjector": ["OrreryFormats", "OrreryViews"],
+    // The Projector's files, plotting and images.
+    "ExporterProjector": ["OrreryViews"],
+    "ExporterBookmarks": ["OrreryViews"],
+    "ExporterSprite": ["OrreryViews"],
+    "ExporterSVG": ["OrreryViews"],
+    "ExporterHTML": ["OrreryViews"],
     "LoaderCheckpoint": ["OrreryFormats"],
     "LoaderSafetensors": ["OrreryFormats"],
 ]
@@ -68,6 +74,7 @@ let package = Package(
     products: [
         .executable(name: "orrery", targets: ["orrery"]),
         .library(name: "OrreryCore", targets: ["OrreryCore"]),
+        .library(name: "OrreryViews", targets: ["OrreryViews"]),
         .library(name: "OrreryPlugins", targets: ["OrreryPlugins"]),
         // The whole command line as a library, for packages that add plugins of their own.
         .library(name: "OrreryCommandLine", targets: ["OrreryCommandLine"]),
@@ -102,6 +109,14 @@ let package = Package(
         .testTarget(
             name: "OrreryFormatsTests",
             dependencies: ["OrreryFormats", "OrreryCore", "OrreryTesting"],
+            swiftSettings: swiftSettings
+        ),
+        // Support for plugins that draw or write viewer formats: the TensorFlow Projector's files
+        // (config, bookmarks, tensors), plot layout and colours, PNG and sprite images. Between
+        // Core (the host) and the plugins; Core never imports it.
+        .target(
+            name: "OrreryViews",
+            dependencies: ["OrreryCore"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -144,7 +159,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["OrreryCore", "OrreryPlugins", "OrreryTesting"],
+            dependencies: ["OrreryCore", "OrreryViews", "OrreryPlugins", "OrreryTesting"],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),

@@ -1,5 +1,6 @@
 import Foundation
 import OrreryCore
+import OrreryViews
 import OrreryPlugins
 import OrreryTesting
 import Testing
@@ -69,6 +70,50 @@ import Testing
         let reportWords = report.split(separator: "\n").filter { $0.hasPrefix("  ") }
             .map { String($0.split(separator: " ")[1]) }
         #expect(reportWords == lowest + highest)
+        // The figure labels every point it can, no two labels overlap, none leaves the frame.
+        let svg = try r.text("politics-best-worst.svg")
+        let figure = try #require(Self.figureLabels(svg))
+        #expect(figure.labels.count >= 90, "only \(figure.labels.count) of 101 labels drawn")
+        let boxes = figure.labels.map { LabelLayout.box($0.text, x: $0.x, baseline: $0.y, fontSize: SVGLabelFont) }
+        for (i, b) in boxes.enumerated() {
+            #expect(b.isInside(figure.frame), "'\(figure.labels[i].text)' leaves the frame")
+            for j in (i + 1)..<boxes.count where b.intersects(boxes[j]) {
+                Issue.record("'\(figure.labels[i].text)' overlaps '\(figure.labels[j].text)'")
+            }
+        }
+        let dropped = 101 - figure.labels.count
+        #expect(r.reports.contains { $0.hasPrefix("101 points, \(101 - dropped) labels") })
+        // Titles a reader understands.
+        #expect(svg.contains("class=\"x-title\"") && svg.contains(">worst → best</text>") && svg.contains(">random direction</text>"))
+    }
+
+    /// The font size exporter.svg draws labels at.
+    static let SVGLabelFont = 11.0
+
+    /// The frame and the labels (text, x, baseline) of an exporter.svg figure.
+    static func figureLabels(_ svg: String) -> (frame: LabelLayout.Box, labels: [(text: String, x: Double, y: Double)])? {
+        func number(_ s: Substring, _ attribute: String) -> Double? {
+            guard let r = s.range(of: " \(attribute)=\"") else { return nil }
+            return Double(s[r.upperBound...].prefix { $0 != "\"" })
+        }
+        guard let f = svg.range(of: "<rect class=\"frame\"") else { return nil }
+        let frameTag = svg[f.lowerBound...].prefix { $0 != ">" }
+        guard let fx = number(frameTag, "x"), let fy = number(frameTag, "y"),
+              let fw = number(frameTag, "width"), let fh = number(frameTag, "height") else { return nil }
+        var labels: [(text: String, x: Double, y: Double)] = []
+        if let g = svg.range(of: "<g class=\"labels\"") {
+            let group = svg[g.upperBound...].prefix(while: { _ in true })
+            let body = group[..<(group.range(of: "</g>")?.lowerBound ?? group.endIndex)]
+            for line in body.split(separator: "\n") where line.hasPrefix("<text ") {
+                guard let x = number(line, "x"), let y = number(line, "y"),
+                      let open = line.firstIndex(of: ">"), let close = line.range(of: "</text>") else { continue }
+                let text = String(line[line.index(after: open)..<close.lowerBound])
+                    .replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
+                    .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&amp;", with: "&")
+                labels.append((text, x, y))
+            }
+        }
+        return (LabelLayout.Box(x: fx, y: fy, width: fw, height: fh), labels)
     }
 
     static func checkGlovePCA(_ r: Harness.Result) async throws {
@@ -132,7 +177,7 @@ import Testing
         }
         #expect(variance[0] / variance.reduce(0, +) > 0.9)
         let svg = try r.text("iris-pca.svg")
-        #expect(svg.contains("Iris-versicolor") && svg.contains("pca-0 ("))
+        #expect(svg.contains("Iris-versicolor") && svg.contains("PCA 1 ("))
     }
 
     static func checkDigitsAtlas(_ r: Harness.Result) async throws {
@@ -146,6 +191,16 @@ import Testing
         for file in ["digits-tsne.svg", "digits-tsne.html", "digits-sprite.png"] {
             #expect(FileManager.default.fileExists(atPath: r.output.appendingPathComponent(file).path))
         }
+        // The ten digit classes are categories: ten palette colours with swatches, no gradient;
+        // the axis titles name the method, not the axis keys.
+        let svg = try r.text("digits-tsne.svg")
+        #expect(!svg.contains("linearGradient"))
+        for (k, colour) in PointColors.categorical.prefix(10).enumerated() {
+            #expect(svg.contains("fill=\"\(colour)\"/><text"), "no swatch for class \(k)")
+        }
+        #expect(svg.contains(">t-SNE 1</text>") && svg.contains(">t-SNE 2</text>"))
+        let html = try r.text("digits-tsne.html")
+        #expect(html.contains("\"continuous\":[false") && html.contains("\"axisTitles\":[\"t-SNE 1\",\"t-SNE 2\"]"))
     }
 
     /// The fraction of points whose nearest layout neighbour (Euclidean) has the same label.

@@ -1,6 +1,7 @@
 import ExporterBookmarks
 import Foundation
 import OrreryCore
+import OrreryViews
 import OrreryTesting
 import Testing
 
@@ -33,9 +34,8 @@ enum JSONType: Equatable, Decodable, CustomStringConvertible {
         for i in 0..<rows.count { m[i, 0] = Float(i) - 1; m[i, 1] = Float(i) * 0.5 }
         var notes = Notes()
         notes.set("reducer", "reducer.custom-axis")
-        notes.set("x-from", "bad")
-        notes.set("x-to", "/^go+d$/")
-        return sub.projected(to: m, axes: ["linear-x", "linear-y"], notes: notes)
+        return sub.projected(to: m, axes: ["linear-x", "linear-y"], notes: notes,
+                             projection: .custom([.init(from: .label("bad"), to: .regex("^go+d$")), nil]))
     }
 
     func export(_ inputs: [Embedding], _ p: BookmarksExporter.Parameters = .init(),
@@ -86,14 +86,16 @@ enum JSONType: Equatable, Decodable, CustomStringConvertible {
     @Test func pcaAndTSNEBookmarksCarryTheirSettings() async throws {
         var pcaNotes = Notes()
         pcaNotes.set("explained-variance-total", 0.875)
-        let pca = Self.words.projected(to: Self.words.vectors, axes: ["pca-0", "pca-1", "pca-2"], notes: pcaNotes)
+        let pca = Self.words.projected(to: Self.words.vectors, axes: ["pca-0", "pca-1", "pca-2"], notes: pcaNotes,
+                                      projection: .pca(explainedVariance: [0.5, 0.25, 0.125]))
         var tsneNotes = Notes()
         tsneNotes.set("perplexity", 2)
         tsneNotes.set("iterations", 750)
         tsneNotes.set("learning-rate", 200)
-        let tsne = Self.words.projected(to: Self.words.vectors.selecting(columns: [0, 1]), axes: ["tsne-0", "tsne-1"], notes: tsneNotes)
+        let tsne = Self.words.projected(to: Self.words.vectors.selecting(columns: [0, 1]), axes: ["tsne-0", "tsne-1"], notes: tsneNotes,
+                                             projection: .tsne(dimensions: 2, parameters: tsneNotes))
         let states = try ProjectorState.decodeFile(await export([pca, tsne]), path: "b")
-        #expect(states.map(\.label) == ["PCA (88% variance)", "t-SNE (perplexity 2)"])
+        #expect(states.map(\.label) == ["PCA (88 % variance)", "t-SNE (perplexity 2)"])
         #expect(states.map(\.isSelected) == [true, false])
         #expect(states[0].selectedProjection == "pca" && states[0].pcaComponentDimensions == [0, 1, 2])
         #expect(states[0].filteredPoints == nil && states[0].dataSetDimensions == [6, 3])

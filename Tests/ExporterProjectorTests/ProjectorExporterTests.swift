@@ -1,6 +1,7 @@
 import ExporterProjector
 import Foundation
 import OrreryCore
+import OrreryViews
 import OrreryTesting
 import Testing
 
@@ -37,7 +38,7 @@ import Testing
         #expect(states[0].selectedProjection == "pca" && states[0].pcaComponentDimensions == [0, 1, 2])
         #expect(states[0].filteredPoints == nil && states[0].dataSetDimensions == [150, 4])
         #expect(states[0].projections[7]["pca-1"] == Double(pca.vectors[7, 1]))
-        #expect(states[0].label == "PCA (99% variance)")
+        #expect(states[0].label == "PCA (99 % variance)")
         // Metadata: several columns, so a header line first.
         let meta = try String(contentsOf: dir.appendingPathComponent("iris-tensors_metadata.tsv"), encoding: .utf8)
         #expect(meta.hasPrefix("sepal-length\tsepal-width\tpetal-length\tpetal-width\tclass\n5.1\t3.5\t1.4\t0.2\tIris-setosa\n"))

@@ -1,5 +1,6 @@
 import Foundation
 import OrreryCore
+import OrreryViews
 import OrreryTesting
 import Synchronization
 
@@ -36,6 +37,7 @@ enum Iris {
         notes.set("reducer", "reducer.pca")
         notes.set("explained-variance-ratio", .numbers([0.92, 0.05, 0.02]))
         notes.set("explained-variance-total", 0.99)
-        return base.projected(to: m, axes: ["pca-0", "pca-1", "pca-2"], notes: notes)
+        return base.projected(to: m, axes: ["pca-0", "pca-1", "pca-2"], notes: notes,
+                              projection: .pca(explainedVariance: [0.92, 0.05, 0.02]))
     }
 }

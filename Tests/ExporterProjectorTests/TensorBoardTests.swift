@@ -4,6 +4,7 @@ import Foundation
 import FoundationNetworking
 #endif
 import OrreryCore
+import OrreryViews
 import OrreryTesting
 import Testing
 
@@ -78,7 +79,8 @@ import Testing
         notes.set("perplexity", 12)
         notes.set("iterations", 500)
         notes.set("learning-rate", 200)
-        let tsne = digits.projected(to: coords, axes: ["tsne-0", "tsne-1"], notes: notes)
+        let tsne = digits.projected(to: coords, axes: ["tsne-0", "tsne-1"], notes: notes,
+                                   projection: .tsne(dimensions: 2, parameters: notes))
         let out = Fixtures.temporaryDirectory()
         _ = try await ProjectorExporter.export(
             StepInputs(["input": [.embedding(digits), .embedding(tsne)]]),

@@ -4,6 +4,7 @@ import Foundation
 import FoundationXML
 #endif
 import OrreryCore
+import OrreryViews
 import OrreryTesting
 import Testing
 
@@ -16,12 +17,11 @@ import Testing
         let root = Embedding(vectors: m, metadata: meta)
         var notes = Notes()
         notes.set("reducer", "reducer.custom-axis")
-        notes.set("x-from", "worst")
-        notes.set("x-to", "best")
         notes.set("trustworthiness@10", 0.9312)
         notes.set("knn-recall@10", 0.4125)
         notes.set("quality-sample", 150)
-        return root.projected(to: m.selecting(columns: [2, 3]), axes: ["linear-x", "linear-y"], notes: notes)
+        return root.projected(to: m.selecting(columns: [2, 3]), axes: ["linear-x", "linear-y"], notes: notes,
+                              projection: .custom([.init(from: .label("worst"), to: .label("best")), nil]))
     }
 
     static func export(_ e: Embedding, _ p: SVGExporter.Parameters, selection: Embedding? = nil) async throws -> (URL, String) {
@@ -41,8 +41,8 @@ import Testing
         let e = try Self.iris()
         let (_, svg) = try await Self.export(e, p, selection: e.subset([0, 100]))
         #expect(svg.components(separatedBy: "<circle cx=").count - 1 == 150 + 3)   // points + 3 legend dots
-        #expect(svg.contains(">worst ← → best</text>"))
-        #expect(svg.contains(">linear-y (random direction)</text>"))
+        #expect(svg.contains(">worst → best</text>"))
+        #expect(svg.contains(">random direction</text>"))
         // Okabe–Ito, one colour per class, in order of appearance.
         #expect(svg.contains("fill=\"#E69F00\"/><text x=\"806\" y=\"78\">Iris-setosa</text>") || svg.contains(">Iris-setosa</text>"))
         #expect(svg.components(separatedBy: "fill=\"#56B4E9\"><title>").count - 1 == 50)
@@ -61,7 +61,7 @@ import Testing
         #expect(chosen == [0, 4])   // a: min x, max y; e: max x, min y
         var p = SVGExporter.Parameters()
         p.labels = "extremes 1"
-        let svg = try SVGExporter.render(e, p, selection: nil)
+        let svg = try SVGExporter.render(e, p, selection: nil).svg
         #expect(svg.contains(">a</text>") && svg.contains(">e</text>") && !svg.contains(">c</text>"))
     }
 
@@ -69,7 +69,7 @@ import Testing
         let e = try Self.iris()
         var p = SVGExporter.Parameters()
         p.colorBy = "petal-length"
-        let svg = try SVGExporter.render(e, p, selection: nil)
+        let svg = try SVGExporter.render(e, p, selection: nil).svg
         #expect(svg.contains("linearGradient id=\"viridis\""))
         // The smallest petal length is darkest (viridis 0 = #440154), the largest brightest (#FDE725).
         #expect(svg.contains("fill=\"#440154\"") && svg.contains("fill=\"#FDE725\""))

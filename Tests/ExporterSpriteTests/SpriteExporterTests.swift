@@ -1,6 +1,7 @@
 import ExporterSprite
 import Foundation
 import OrreryCore
+import OrreryViews
 import OrreryTesting
 import Testing
 

@@ -7,8 +7,7 @@ import Testing
     @Test func listsTheLowestAndHighestAlongTheAxis() async throws {
         var e = Fixtures.embedding([("a", [3, 0]), ("b", [-1, 5]), ("c", [10, 1]), ("d", [0, 2])])
         e.axes = ["linear-x", "linear-y"]
-        e.notes.set("x-from", "worst")
-        e.notes.set("x-to", "best")
+        e.projection = .custom([.init(from: .label("worst"), to: .label("best")), nil])
         let r = try await SummaryExporter.export(StepInputs(["input": [.embedding(e)]]), .with { $0.count = 2 },
                                                  context: .testing())
         #expect(r.report == """

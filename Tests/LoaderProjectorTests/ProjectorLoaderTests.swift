@@ -1,6 +1,7 @@
 import Foundation
 import LoaderProjector
 import OrreryCore
+import OrreryViews
 import OrreryTesting
 import Testing
 
@@ -22,7 +23,8 @@ import Testing
         let dir = Fixtures.temporaryDirectory()
         let raw = Fixtures.random(rows: 40, columns: 5, seed: 3)
         let sub = raw.subset([2, 5, 7, 30])
-        let proj = sub.projected(to: sub.vectors.selecting(columns: [0, 1, 4]), axes: ["pca-0", "pca-1", "pca-2"], notes: Notes())
+        let proj = sub.projected(to: sub.vectors.selecting(columns: [0, 1, 4]), axes: ["pca-0", "pca-1", "pca-2"], notes: Notes(),
+                                     projection: .pca(explainedVariance: [0.5, 0.3, 0.1]))
         let state = try ProjectorState.make(projection: proj, reference: raw, label: "PCA of four").state
         try TensorFiles.tsv(raw.vectors).write(to: dir.appendingPathComponent("t.tsv"))
         try TensorFiles.bytes(raw.vectors).write(to: dir.appendingPathComponent("t.bytes"))
@@ -72,6 +74,8 @@ import Testing
         #expect(Array(e.metadata.values(0).prefix(4)) == ["politics", "political", "economy", "policy"])
         #expect(e.vectors[0, 0] == Float(-0.10100582333497857) && e.vectors[0, 1] == Float(0.036138877867866376))
         #expect(e.notes["x-from"] == .text("/^bad$/") && e.notes["x-to"] == .text("/^good$/"))
+        #expect(e.projection?.kind == .custom && e.projection?.axisTitles.first == "bad → good")
+        #expect(e.projection?.ends.first == .init(from: .regex("^bad$"), to: .regex("^good$")))
         #expect(e.notes["selected-points"] == .numbers([35]))
         #expect(e.label(35) == "violence")
         #expect(e.root.count == 71_291)

@@ -15,7 +15,8 @@ import Testing
         notes.set("reducer", "reducer.test")
         e = e.subset([7, 3, 3, 20])
         return e.projected(to: Matrix(rows: 4, columns: 2, storage: [1, 2, 3, 4, 5, 6, .infinity, -7]),
-                           axes: ["pca-0", "pca-1"], notes: notes)
+                           axes: ["pca-0", "pca-1"], notes: notes,
+                           projection: .pca(explainedVariance: [0.731, 0.0731]))
     }
 
     @Test func embeddingRoundTripsWithItsRootStoredOnce() throws {
@@ -37,6 +38,7 @@ import Testing
         #expect(back.root.vectors == e.root.vectors && back.root.metadata == e.root.metadata)
         #expect(back.notes.entries.map(\.key) == e.notes.entries.map(\.key))
         #expect(back.notes.number("kl-divergence") == 1.25)
+        #expect(back.projection == e.projection && back.axisTitle(1) == "PCA 2 (7.3 %)")
         #expect(hit.outputHash == stored.outputHash)
         // Both steps share one root dataset object, and one stored copy of it.
         guard case .hit(let hit2) = reader.lookup(preKey: "p2", outputDirectory: output),
@@ -190,6 +192,7 @@ import Testing
         w.bool(true)          // the embedding is its root
         w.strings([])         // axes
         w.int(0)              // notes
+        w.optionalString(nil) // projection
         w.ints([0, 1])        // queries
         w.int(1 << 62)        // k: 2 × 2^62 overflows
         w.int32s([])

@@ -1,5 +1,6 @@
 import Foundation
 import OrreryCore
+import OrreryViews
 
 /// `exporter.bookmarks`: the Projector's bookmarks file (a JSON array of `State` objects), one
 /// bookmark per projection that feeds it. Load it in the Projector's bookmark panel, or name it
@@ -57,27 +58,8 @@ public enum BookmarksExporter: Exporter {
         return ExportResult(files: [path], report: "\(states.count) bookmarks: " + states.map(\.label).joined(separator: "; "))
     }
 
-    static func text(_ notes: Notes, _ key: String) -> String? {
-        if case .text(let t)? = notes[key] { return t }
-        return nil
-    }
-
-    /// "PCA (73% variance)", "t-SNE (perplexity 30)", "worst → best".
+    /// "PCA (73 % variance)", "t-SNE (perplexity 30)", "worst → best, bad → good".
     static func defaultLabel(_ e: Embedding) -> String {
-        switch ProjectorState.projectionKind(of: e.axes) {
-        case "pca"?:
-            if let t = e.notes.number("explained-variance-total") { return "PCA (\(Int((t * 100).rounded()))% variance)" }
-            return "PCA"
-        case "tsne"?:
-            if let pp = e.notes.number("perplexity") { return "t-SNE (perplexity \(Notes.Value.number(pp)))" }
-            return "t-SNE"
-        case "umap"?: return "UMAP"
-        default:
-            let x = [text(e.notes, "x-from"), text(e.notes, "x-to")].compactMap { $0 }
-            let y = [text(e.notes, "y-from"), text(e.notes, "y-to")].compactMap { $0 }
-            var l = x.count == 2 ? "\(x[0]) → \(x[1])" : "custom axes"
-            if y.count == 2 { l += ", \(y[0]) → \(y[1])" }
-            return l
-        }
+        e.projectionLabel ?? "custom axes"
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import OrreryCore
+import OrreryViews
 
 /// `exporter.html`: one self-contained HTML page (no network: the data and the script are inline)
 /// to explore an embedding — pan and zoom (drag, wheel), 3-D rotation for three axes, hover labels,
@@ -16,6 +17,8 @@ public enum HTMLExporter: Exporter {
         @Parameter(help: "the axes to draw (2 or 3)", defaultText: "the first two (three for a 3-axis embedding)")
         public var axes: [String]? = nil
         @Parameter(help: "the column to colour by at first") public var colorBy: String? = nil
+        @Parameter(help: "for the color-by column; auto: classes (strings, or ≤ 12 distinct integers) get a palette, other numbers a gradient")
+        public var colorScale: ColorScale = .auto
         @Parameter(help: "the column searched at first", defaultText: "the label column") public var searchColumn: String? = nil
         @Parameter(help: "nearest neighbours (original space, cosine) listed for a clicked point; 0 for none",
                    .range(0...100))
@@ -115,6 +118,10 @@ public enum HTMLExporter: Exporter {
         data += ",\"columns\":" + json(e.metadata.columnNames)
         data += ",\"values\":[" + e.metadata.columns.map { json($0.values) }.joined(separator: ",") + "]"
         data += ",\"numeric\":" + json(e.metadata.columns.map(\.isNumeric))
+        data += ",\"continuous\":" + json(e.metadata.columns.map { c in
+            (c.name == p.colorBy ? p.colorScale : .auto).resolved(for: c) == .continuous
+        })
+        data += ",\"palette\":" + json(PointColors.categorical)
         data += ",\"labelColumn\":0"
         data += ",\"colorBy\":" + json(p.colorBy ?? "")
         data += ",\"searchColumn\":" + json(p.searchColumn ?? e.metadata.labelColumn?.name ?? "")

@@ -54,7 +54,7 @@ extension HTMLExporter {
   var X = new Float32Array(n), Y = new Float32Array(n), Z = new Float32Array(n);
   for (var i = 0; i < n; i++) { X[i] = D.coords[0][i] / 1e4; Y[i] = D.coords[1][i] / 1e4; Z[i] = dims === 3 ? D.coords[2][i] / 1e4 : 0; }
   var SX = new Float32Array(n), SY = new Float32Array(n);
-  var OKABE = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000"];
+  var OKABE = D.palette;   // PointColors.categorical; D.continuous[col] is ColorScale's decision
   var VIRIDIS = [[68, 1, 84], [59, 82, 139], [33, 145, 140], [94, 201, 98], [253, 231, 37]];
   var canvas = document.getElementById("canvas"), ctx = canvas.getContext("2d");
   var tip = document.getElementById("tip");
@@ -171,7 +171,7 @@ extension HTMLExporter {
     else {
       var vals = D.values[col], distinct = {}, list = [];
       for (var i = 0; i < n; i++) { if (!(vals[i] in distinct)) { distinct[vals[i]] = 0; list.push(vals[i]); } distinct[vals[i]]++; }
-      if (D.numeric[col] && list.length > 8) {
+      if (D.continuous[col]) {
         var lo = Infinity, hi = -Infinity;
         for (var i = 0; i < n; i++) { var v = parseFloat(vals[i]); if (isFinite(v)) { if (v < lo) lo = v; if (v > hi) hi = v; } }
         var span = hi > lo ? hi - lo : 1; palette = [];
@@ -181,7 +181,7 @@ extension HTMLExporter {
         for (var s = 0; s <= 4; s++) addLegend(legend, viridis(s / 4), String(+(lo + s / 4 * span).toPrecision(4)));
       } else {
         var named = list.slice(0);
-        if (list.length > 8) named = list.slice(0).sort(function (a, b) { return distinct[b] - distinct[a]; }).slice(0, 7);
+        if (list.length > OKABE.length) named = list.slice(0).sort(function (a, b) { return distinct[b] - distinct[a]; }).slice(0, OKABE.length - 1);
         if (D.numeric[col]) named.sort(function (a, b) { return parseFloat(a) - parseFloat(b); });
         var index = {}; palette = [];
         named.forEach(function (v, k) { index[v] = k; palette.push(OKABE[k]); addLegend(legend, OKABE[k], v === "" ? "(missing)" : v); });

@@ -1,5 +1,6 @@
 import Foundation
 import OrreryCore
+import OrreryViews
 
 /// `exporter.projector`: a folder that both TensorBoard (`tensorboard --logdir FOLDER`) and the
 /// standalone Embedding Projector open.
@@ -126,9 +127,9 @@ public enum ProjectorExporter: Exporter {
         // Bookmarks: each projection onto the raw input of its dataset, else onto itself.
         var states = [[ProjectorState]](repeating: [], count: embeddings.count)
         if p.bookmarks {
-            for (i, e) in embeddings.enumerated() where ProjectorState.projectionKind(of: e.axes) != nil {
+            for (i, e) in embeddings.enumerated() where ProjectorState.projectorKind(of: e.projection) != nil {
                 let host = embeddings.indices.first { j in
-                    ProjectorState.projectionKind(of: embeddings[j].axes) == nil && embeddings[j].root === e.root
+                    ProjectorState.projectorKind(of: embeddings[j].projection) == nil && embeddings[j].root === e.root
                         && Set(embeddings[j].rows).isSuperset(of: e.rows)
                 } ?? i
                 let made = try ProjectorState.make(projection: e, reference: embeddings[host],
@@ -218,7 +219,7 @@ public enum ProjectorExporter: Exporter {
     static func defaultName(_ e: Embedding) -> String {
         if e.axes.isEmpty, let t = text(e.notes, "tensor-name") { return t }
         if let r = text(e.notes, "reducer") { return String(r.split(separator: ".").last ?? Substring(r)) }
-        if let kind = ProjectorState.projectionKind(of: e.axes) { return kind }
+        if let kind = ProjectorState.projectorKind(of: e.projection) { return kind }
         if let s = text(e.notes, "source") {
             let base = (s as NSString).lastPathComponent
             return (base as NSString).deletingPathExtension
@@ -227,20 +228,7 @@ public enum ProjectorExporter: Exporter {
     }
 
     static func bookmarkLabel(_ e: Embedding, name: String) -> String {
-        switch ProjectorState.projectionKind(of: e.axes) {
-        case "pca"?:
-            var l = "PCA"
-            if let t = e.notes.number("explained-variance-total") { l += " (\(Int((t * 100).rounded()))% variance)" }
-            return l
-        case "tsne"?:
-            var l = "t-SNE"
-            if let pp = e.notes.number("perplexity") { l += " (perplexity \(Notes.Value.number(pp)))" }
-            return l
-        case "custom"?:
-            let x = [text(e.notes, "x-from"), text(e.notes, "x-to")].compactMap { $0 }
-            return x.count == 2 ? "\(x[0]) → \(x[1])" : "custom axes"
-        default: return name
-        }
+        e.projectionLabel ?? name
     }
 
     static func slug(_ s: String) -> String {

@@ -1,21 +1,34 @@
 import Foundation
 import OrreryCore
+import OrreryViews
 
 /// `exporter.svg`: a static 2-D scatter plot for a paper — points coloured by a metadata column
 /// (Okabe–Ito categories or a viridis gradient, with a legend), labels, axis titles from the axis
 /// names or the custom axis's queries, and the embedding's notes (quality first) in a caption.
 public enum SVGExporter: Exporter {
+    /// How much of the notes the caption carries.
+    public enum Caption: String, ParameterEnum {
+        /// No caption.
+        case off
+        /// The quality figures only (trustworthiness, recall).
+        case short
+        /// Every note.
+        case full
+    }
+
     public struct Parameters: ParameterSet, Equatable {
         @Parameter(help: "the file, relative to the output folder", .outputPath) public var path = "scatter.svg"
         @Parameter(help: "the two axes to draw", defaultText: "the first two") public var axes: [String]? = nil
         @Parameter(help: "all | none | extremes N (the N points at each end of each axis)", .labelRule)
         public var labels = "extremes 5"
         @Parameter(help: "a metadata column to colour by") public var colorBy: String? = nil
+        @Parameter(help: "auto: classes (strings, or ≤ 12 distinct integers) get a palette, other numbers a gradient")
+        public var colorScale: ColorScale = .auto
         @Parameter(help: "a title above the plot") public var title: String? = nil
         @Parameter(help: "plot width in px", .atLeast(100)) public var width = 720
         @Parameter(help: "plot height in px", .atLeast(100)) public var height = 540
         @Parameter(help: "point radius in px", .positive) public var pointSize = 2.5
-        @Parameter(help: "a caption listing the notes (quality first)") public var caption = true
+        @Parameter(help: "off, short (the quality figures) or full (every note)") public var caption: Caption = .short
 
         public init() {}
 
@@ -57,8 +70,10 @@ public enum SVGExporter: Exporter {
     public static func export(_ inputs: StepInputs, _ p: Parameters, context: StepContext) async throws -> ExportResult {
         let e = try inputs.embedding()
         guard e.count > 0 else { throw OrreryError.emptyDataset("nothing to plot") }
-        let svg = try render(e, p, selection: inputs.optionalEmbedding("selection"))
-        return ExportResult(files: [try context.write(svg, to: p.path)])
+        let (svg, drawn, dropped) = try render(e, p, selection: inputs.optionalEmbedding("selection"))
+        var report = "\(e.count) points, \(drawn) labels"
+        if dropped > 0 { report += " (\(dropped) dropped: no free room)" }
+        return ExportResult(files: [try context.write(svg, to: p.path)], report: report)
     }
 
     static func esc(_ s: String) -> String {
@@ -77,7 +92,8 @@ public enum SVGExporter: Exporter {
 
     static func num(_ x: Double) -> String { String(format: "%.2f", x).trimmedZeros() }
 
-    public static func render(_ e: Embedding, _ p: Parameters, selection: Embedding?) throws -> String {
+    /// The figure, the number of labels drawn and the number dropped for want of room.
+    public static func render(_ e: Embedding, _ p: Parameters, selection: Embedding?) throws -> (svg: String, labels: Int, dropped: Int) {
         let axes = try PlotLayout.axisIndices(e, axes: p.axes, parameter: "axes")
         let (cx, cy) = (axes[0], axes[1])
         var colors = PointColors(uniform: e.count)
@@ -85,7 +101,7 @@ public enum SVGExporter: Exporter {
             guard let column = e.metadata.column(named: name) else {
                 throw OrreryError.invalidParameter("color-by", reason: "no metadata column '\(name)'; columns: " + e.metadata.columnNames.joined(separator: ", "))
             }
-            colors = PointColors(column: column)
+            colors = PointColors(column: column, scale: p.colorScale)
         }
         var labelled = Set<Int>()
         switch p.labelRule {
@@ -112,7 +128,7 @@ public enum SVGExporter: Exporter {
         func sx(_ x: Double) -> Double { left + (x - x0) / (x1 - x0) * w }
         func sy(_ y: Double) -> Double { top + h - (y - y0) / (y1 - y0) * h }
 
-        let captionLines = p.caption ? caption(e.notes) : []
+        let captionLines = caption(e.notes, p.caption)
         let totalW = left + w + legendWidth
         let totalH = top + h + 56 + Double(captionLines.count) * 16 + 8
         var s = """
@@ -125,7 +141,7 @@ public enum SVGExporter: Exporter {
         }
         // Frame, ticks and grid.
         s += "<g class=\"axes\" font-size=\"11\" fill=\"#444\">\n"
-        s += "<rect x=\"\(num(left))\" y=\"\(num(top))\" width=\"\(num(w))\" height=\"\(num(h))\" fill=\"none\" stroke=\"#888\"/>\n"
+        s += "<rect class=\"frame\" x=\"\(num(left))\" y=\"\(num(top))\" width=\"\(num(w))\" height=\"\(num(h))\" fill=\"none\" stroke=\"#888\"/>\n"
         for t in PlotLayout.ticks(x0, x1) {
             let x = sx(t)
             s += "<line x1=\"\(num(x))\" y1=\"\(num(top + h))\" x2=\"\(num(x))\" y2=\"\(num(top + h + 5))\" stroke=\"#888\"/>"
@@ -145,10 +161,21 @@ public enum SVGExporter: Exporter {
             s += "<circle cx=\"\(num(sx(xs[i])))\" cy=\"\(num(sy(ys[i])))\" r=\"\(num(p.pointSize))\" fill=\"\(colors.colors[i])\"><title>\(esc(e.label(i)))</title></circle>\n"
         }
         s += "</g>\n"
-        if !labelled.isEmpty {
-            s += "<g class=\"labels\" font-size=\"11\" fill=\"#222\" stroke=\"white\" stroke-width=\"3\" paint-order=\"stroke\" stroke-linejoin=\"round\">\n"
-            for i in labelled.sorted() {
-                s += "<text x=\"\(num(sx(xs[i]) + p.pointSize + 2))\" y=\"\(num(sy(ys[i]) - p.pointSize - 1))\">\(esc(e.label(i)))</text>\n"
+        let layout = LabelLayout.place(labelled.sorted().map { ($0, e.label($0)) },
+                                       points: (0..<e.count).map { (sx(xs[$0]), sy(ys[$0])) },
+                                       radius: p.pointSize, frame: .init(x: left, y: top, width: w, height: h),
+                                       fontSize: labelFontSize)
+        if !layout.placed.isEmpty {
+            s += "<g class=\"leaders\" stroke=\"#999\" stroke-width=\"0.6\">\n"
+            for l in layout.placed where l.leader {
+                let (px, py) = (sx(xs[l.index]), sy(ys[l.index]))
+                let tx = min(max(px, l.box.x), l.box.maxX), ty = min(max(py, l.box.y), l.box.maxY)
+                s += "<line x1=\"\(num(px))\" y1=\"\(num(py))\" x2=\"\(num(tx))\" y2=\"\(num(ty))\"/>\n"
+            }
+            s += "</g>\n"
+            s += "<g class=\"labels\" font-size=\"\(num(labelFontSize))\" fill=\"#222\" stroke=\"white\" stroke-width=\"3\" paint-order=\"stroke\" stroke-linejoin=\"round\">\n"
+            for l in layout.placed {
+                s += "<text x=\"\(num(l.x))\" y=\"\(num(l.baseline))\">\(esc(e.label(l.index)))</text>\n"
             }
             s += "</g>\n"
         }
@@ -184,16 +211,20 @@ public enum SVGExporter: Exporter {
             s += "</g>\n"
         }
         s += "</svg>\n"
-        return s
+        return (s, layout.placed.count, layout.dropped)
     }
 
-    /// The notes as caption lines: the quality figures first, then the rest, wrapped.
-    static func caption(_ notes: Notes) -> [String] {
+    /// The font size of point labels, px.
+    public static let labelFontSize = 11.0
+
+    /// The notes as caption lines: the quality figures first, then (`full`) the rest, wrapped.
+    static func caption(_ notes: Notes, _ style: Caption) -> [String] {
+        guard style != .off else { return [] }
         let quality = ["trustworthiness@10", "knn-recall@10", "quality-sample"]
         var first: [String] = []
         for k in quality { if let v = notes[k] { first.append("\(k) = \(v)") } }
         var rest: [String] = []
-        for entry in notes.entries where !quality.contains(entry.key) {
+        for entry in notes.entries where style == .full && !quality.contains(entry.key) {
             var v = entry.value.description
             if v.count > 60 { v = String(v.prefix(57)) + "…" }
             rest.append("\(entry.key) = \(v.replacingOccurrences(of: "\n", with: "; "))")

@@ -1,5 +1,6 @@
 import Foundation
 import OrreryCore
+import OrreryViews
 
 /// `exporter.sprite`: a sprite atlas PNG as the Projector reads it — one thumbnail per point drawn
 /// from its vector (grey levels, one value per pixel, row by row), row-major in a square grid, at

@@ -54,11 +54,8 @@ public enum SummaryExporter: Exporter {
         let order = (0..<e.count).sorted { a, b in
             e.vectors[a, j] != e.vectors[b, j] ? e.vectors[a, j] < e.vectors[b, j] : a < b
         }
-        var title = names[j]
-        if names[j] == "linear-x", let from = e.notes["x-from"], let to = e.notes["x-to"] { title += " (\(from) → \(to))" }
-        if names[j] == "linear-y", let from = e.notes["y-from"], let to = e.notes["y-to"], "\(from)" != "" {
-            title += " (\(from) → \(to))"
-        }
+        let shown = e.axisTitle(j)
+        let title = shown == names[j] ? names[j] : "\(names[j]) (\(shown))"
         let n = min(p.count, e.count)
         func line(_ rank: Int, _ i: Int) -> String {
             "  \(rank). \(e.label(i))  \(NumberText.fixed(Double(e.vectors[i, j]), p.decimals))"

@@ -1,6 +1,7 @@
 import Foundation
 import OrreryCore
 import OrreryFormats
+import OrreryViews
 
 /// `loader.projector`: one embedding of a Projector folder — TensorBoard's `projector_config.pbtxt`
 /// or the standalone projector's JSON config — with its metadata; optionally one of its bookmarks
@@ -144,7 +145,8 @@ public enum ProjectorLoader: Loader {
         }
         if !s.selectedPoints.isEmpty { notes.set("selected-points", .numbers(s.selectedPoints.map(Double.init))) }
         return Embedding(vectors: Matrix(rows: rows.count, columns: keys.count, storage: storage),
-                         metadata: root.metadata.selecting(rows: rows), axes: keys, rows: rows, root: root.root, notes: notes)
+                         metadata: root.metadata.selecting(rows: rows), axes: keys, rows: rows, root: root.root, notes: notes,
+                         projection: s.projection)
     }
 
     /// Finds and parses the config `path` names (a file, or a folder holding one).

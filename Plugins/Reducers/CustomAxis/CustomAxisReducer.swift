@@ -162,7 +162,10 @@ public enum CustomAxisReducer: Reducer {
         }
         notes.set("normalize", p.normalize ? "true" : "false")
         notes.set("seed", Double(context.seed))
-        return input.projected(to: BLAS.product(input.vectors, axes), axes: ["linear-x", "linear-y"], notes: notes)
+        let ends: Projection.Ends?
+        if case .axis(let a) = p.y { ends = Projection.Ends(from: a.from, to: a.to) } else { ends = nil }
+        return input.projected(to: BLAS.product(input.vectors, axes), axes: ["linear-x", "linear-y"], notes: notes,
+                               projection: .custom([Projection.Ends(from: p.x.from, to: p.x.to), ends], column: p.column))
     }
 
     /// centroid(to) − centroid(from) over the root's raw vectors (normalised if asked).

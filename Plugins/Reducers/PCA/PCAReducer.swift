@@ -112,7 +112,8 @@ public enum PCAReducer: Reducer {
             }
         }
         context.progress(2, of: 2, "projected")
-        return input.projected(to: coordinates, axes: (0..<model.count).map { "pca-\($0)" }, notes: notes)
+        return input.projected(to: coordinates, axes: (0..<model.count).map { "pca-\($0)" }, notes: notes,
+                               projection: .pca(explainedVariance: model.explainedVarianceRatio))
     }
 
     /// A d × m matrix of seeded Gaussian columns, each scaled to unit length (the Projector's

@@ -162,6 +162,11 @@ public enum TSNEReducer: Reducer {
         ProjectionQuality.annotate(&notes, original: input.vectors, layout: result.layout, k: 10, seed: seed,
                                    metric: configuration.measure)
         let axes = (0..<p.dims).map { "tsne-\($0)" }
-        return input.projected(to: result.layout, axes: axes, notes: notes)
+        var shown = Notes()
+        shown.set("perplexity", p.perplexity)
+        shown.set("iterations", Double(p.iterations))
+        shown.set("learning-rate", result.learningRate)
+        return input.projected(to: result.layout, axes: axes, notes: notes,
+                               projection: .tsne(dimensions: p.dims, parameters: shown))
     }
 }

@@ -75,6 +75,16 @@ enum CacheCoding {
         }
         w.strings(e.axes)
         notes(e.notes, &w)
+        w.optionalString(projection(e.projection))
+    }
+
+    /// A projection as canonical JSON (sorted keys), or nil.
+    private static func projection(_ p: Projection?) -> String? {
+        guard let p else { return nil }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        guard let data = try? encoder.encode(p) else { return nil }
+        return String(decoding: data, as: UTF8.self)
     }
 
     private static func matrix<S: ByteSink>(_ m: Matrix, _ w: inout BinaryWriter<S>) {
@@ -178,12 +188,21 @@ enum CacheCoding {
         }
         let axes = try r.strings()
         let notes = try notes(&r)
+        var projection: Projection? = nil
+        if let json = try r.optionalString() {
+            guard let p = try? JSONDecoder().decode(Projection.self, from: Data(json.utf8)) else {
+                throw .init("unreadable projection")
+            }
+            projection = p
+        }
         guard meta.count == vectors.rows, rows.count == vectors.rows,
               axes.isEmpty || axes.count == vectors.columns,
+              projection.map({ $0.dimensions == vectors.columns }) ?? true,
               rows.allSatisfy({ $0 >= 0 && $0 < root.count }) else {
             throw .init("embedding parts are inconsistent")
         }
-        return Embedding(vectors: vectors, metadata: meta, axes: axes, rows: rows, root: root, notes: notes)
+        return Embedding(vectors: vectors, metadata: meta, axes: axes, rows: rows, root: root, notes: notes,
+                         projection: projection)
     }
 
     private static func matrix(_ r: inout BinaryReader) throws(CacheEntryError) -> Matrix {

@@ -5,7 +5,7 @@ import Foundation
 ///
 /// ```
 /// offset 0   8 bytes  magic "ORRCACHE"
-///        8   u32 LE   format version (1)
+///        8   u32 LE   format version (2: embeddings carry their Projection)
 ///       12   u32 LE   kind (1 embedding, 2 neighbours, 3 files, 4 dataset)
 ///       16   u64 LE   payload length L
 ///       24   L bytes  payload (CacheCoding)
@@ -14,7 +14,7 @@ import Foundation
 /// A file whose size, magic, version or checksum is wrong is rejected with the reason, never used.
 enum CacheEntryFormat {
     static let magic = Data("ORRCACHE".utf8)
-    static let version: UInt32 = 1
+    static let version: UInt32 = 2
     static let headerSize = 24
     static let checksumSize = 32
 

@@ -30,6 +30,9 @@ public struct Embedding: Sendable {
     public var root: Dataset
     /// Facts about how this embedding was made.
     public var notes: Notes
+    /// How the axes were made (set by reducers and view loaders; nil for raw vectors). Exporters
+    /// read titles and labels from here, never from axis names or notes.
+    public var projection: Projection?
 
     /// A root embedding: every row of `vectors`, with `metadata`.
     public init(vectors: Matrix, metadata: MetadataTable, notes: Notes = Notes()) {
@@ -43,7 +46,7 @@ public struct Embedding: Sendable {
 
     /// An embedding derived from `root`: all fields given.
     public init(vectors: Matrix, metadata: MetadataTable, axes: [String], rows: [Int], root: Dataset,
-                notes: Notes) {
+                notes: Notes, projection: Projection? = nil) {
         precondition(metadata.count == vectors.rows && rows.count == vectors.rows,
                      "embedding parts differ in row count")
         precondition(axes.isEmpty || axes.count == vectors.columns, "axis names differ from columns")
@@ -53,6 +56,7 @@ public struct Embedding: Sendable {
         self.rows = rows
         self.root = root
         self.notes = notes
+        self.projection = projection.flatMap { $0.dimensions == vectors.columns ? $0 : nil }
     }
 
     /// Number of points.
@@ -74,11 +78,13 @@ public struct Embedding: Sendable {
     /// - Complexity: O(k·d) for k indices.
     public func subset(_ indices: [Int]) -> Embedding {
         Embedding(vectors: vectors.selecting(rows: indices), metadata: metadata.selecting(rows: indices),
-                  axes: axes, rows: indices.map { rows[$0] }, root: root, notes: notes)
+                  axes: axes, rows: indices.map { rows[$0] }, root: root, notes: notes, projection: projection)
     }
 
     /// The same points with new coordinates (a projection): metadata, rows and root carried over.
-    public func projected(to vectors: Matrix, axes: [String], notes: Notes) -> Embedding {
-        Embedding(vectors: vectors, metadata: metadata, axes: axes, rows: rows, root: root, notes: notes)
+    /// `projection` says how the axes were made (its titles must number the columns).
+    public func projected(to vectors: Matrix, axes: [String], notes: Notes, projection: Projection? = nil) -> Embedding {
+        Embedding(vectors: vectors, metadata: metadata, axes: axes, rows: rows, root: root, notes: notes,
+                  projection: projection)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import OrreryCore
 
 /// A sprite atlas as the Projector reads it (FORMATS.md): one thumbnail per point, row-major
 /// (point 0 top-left) in a square grid of ⌈√n⌉ × ⌈√n⌉ cells (the last row may be partly empty),

@@ -1,4 +1,5 @@
 import Foundation
+import OrreryCore
 
 /// A minimal PNG encoder: 8-bit greyscale or RGBA, non-interlaced, one IDAT chunk holding a zlib
 /// stream of *stored* (uncompressed) deflate blocks, with the CRC-32 of every chunk and the

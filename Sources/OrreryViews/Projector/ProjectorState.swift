@@ -1,4 +1,5 @@
 import Foundation
+import OrreryCore
 
 /// One bookmark of the Projector: its `State` object (FORMATS.md). Writing puts every field in;
 /// reading accepts files that lack the newer ones (UMAP, `shuffledDataIndices`, …).

@@ -1,4 +1,5 @@
 import Foundation
+import OrreryCore
 
 /// The Projector's tensor files (FORMATS.md): a TSV of values (one row per line, tab-separated, no
 /// header) and raw little-endian float32 `.bytes` (row-major, no header).

@@ -1,5 +1,8 @@
+import OrreryCore
+
 /// Colours for points by a metadata column, for plots a person reads: the Okabe–Ito palette
-/// (distinguishable with the common colour-vision deficiencies) for categories, viridis for numbers.
+/// (distinguishable with the common colour-vision deficiencies) for categories, viridis for
+/// continuous numbers. The SVG and HTML exporters both colour through `ColorScale`'s one rule.
 public struct PointColors: Sendable, Equatable {
     /// One legend entry: a category (or a number at a gradient stop) and its colour.
     public struct Entry: Sendable, Equatable {
@@ -11,7 +14,7 @@ public struct PointColors: Sendable, Equatable {
     public var colors: [String]
     /// Per point, the index of its legend entry (categories) or -1 (numbers).
     public var categories: [Int]
-    /// Categories in order of first appearance (at most 8; the rest are "other"), or gradient stops.
+    /// Categories in order of first appearance (at most 12; the rest are "other"), or gradient stops.
     public var legend: [Entry]
     /// True when the column is numeric and coloured by a gradient.
     public var isGradient: Bool
@@ -19,6 +22,9 @@ public struct PointColors: Sendable, Equatable {
     /// Okabe & Ito (2008), "Color Universal Design": orange, sky blue, bluish green, yellow, blue,
     /// vermillion, reddish purple, black.
     public static let okabeIto = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000"]
+    /// The categorical palette: Okabe–Ito, then four of Paul Tol's muted colours (wine, teal, olive,
+    /// indigo) so that up to 12 classes (the ten digits) each get their own colour.
+    public static let categorical = okabeIto + ["#882255", "#44AA99", "#999933", "#332288"]
     /// Grey for the categories beyond the palette and for missing values.
     public static let other = "#999999"
     /// Viridis at 0, ¼, ½, ¾, 1 (matplotlib).
@@ -34,15 +40,15 @@ public struct PointColors: Sendable, Equatable {
         isGradient = false
     }
 
-    /// Colours by `column`: a gradient when it is numeric (and has more than 8 distinct values),
-    /// otherwise categories (the 7 most frequent named, the rest "other" when there are more than 8).
+    /// Colours by `column`, as `scale` decides (`auto`: `ColorScale.guess`): a viridis gradient
+    /// for continuous numbers, otherwise categories (the 11 most frequent named, the rest "other"
+    /// when there are more than 12).
     ///
     /// - Complexity: O(n log n).
-    public init(column: MetadataTable.Column) {
+    public init(column: MetadataTable.Column, scale: ColorScale = .auto) {
         let values = column.values
-        let distinct = Set(values)
-        if column.isNumeric && distinct.count > 8 {
-            let numbers = values.map { Double($0) }
+        let numbers = values.map { Double($0) }
+        if scale.resolved(for: column) == .continuous {
             let finite = numbers.compactMap { $0 }.filter(\.isFinite)
             let lo = finite.min() ?? 0, hi = finite.max() ?? 1
             let span = hi > lo ? hi - lo : 1
@@ -55,6 +61,7 @@ public struct PointColors: Sendable, Equatable {
             isGradient = true
             return
         }
+        let palette = Self.categorical
         var counts: [String: Int] = [:]
         var order: [String] = []
         for v in values {
@@ -62,18 +69,18 @@ public struct PointColors: Sendable, Equatable {
             counts[v, default: 0] += 1
         }
         var named = order
-        if order.count > Self.okabeIto.count {
-            // The 7 most frequent, in order of first appearance; then "other".
-            let top = Set(order.sorted { counts[$0, default: 0] > counts[$1, default: 0] }.prefix(Self.okabeIto.count - 1))
+        if order.count > palette.count {
+            // The 11 most frequent, in order of first appearance; then "other".
+            let top = Set(order.sorted { counts[$0, default: 0] > counts[$1, default: 0] }.prefix(palette.count - 1))
             named = order.filter { top.contains($0) }
         }
         if column.isNumeric { named.sort { (Double($0) ?? 0) < (Double($1) ?? 0) } }
         var index: [String: Int] = [:]
         for (i, v) in named.enumerated() { index[v] = i }
-        legend = named.enumerated().map { Entry(name: $1.isEmpty ? "(missing)" : $1, color: Self.okabeIto[$0]) }
+        legend = named.enumerated().map { Entry(name: $1.isEmpty ? "(missing)" : $1, color: palette[$0]) }
         if named.count < order.count { legend.append(Entry(name: "other", color: Self.other)) }
         categories = values.map { index[$0] ?? named.count }
-        colors = categories.map { $0 < named.count ? Self.okabeIto[$0] : Self.other }
+        colors = categories.map { $0 < named.count ? palette[$0] : Self.other }
         isGradient = false
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import OrreryCore
 
 /// What 2-D plots (SVG, HTML) share: which two axes to draw, which points to label, nice ticks.
 public enum PlotLayout {

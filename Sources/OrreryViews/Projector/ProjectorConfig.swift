@@ -1,4 +1,5 @@
 import Foundation
+import OrreryCore
 
 /// The Projector's configuration (FORMATS.md): TensorBoard's `projector_config.pbtxt` (text-format
 /// protobuf) and the standalone projector's JSON config (the same message in proto3 JSON, camelCase).
