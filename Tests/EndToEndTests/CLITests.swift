@@ -27,7 +27,7 @@ import Testing
     @Test func validWorkflowValidatesWithExitCode0() throws {
         let (code, out, _) = try Harness.cli(["validate", "Workflows/politics-best-worst.yaml"])
         #expect(code == 0)
-        #expect(out.contains("ok — 5 steps"))
+        #expect(out.contains("ok — 6 steps"))
     }
 
     @Test func badArgumentsExitWith2() throws {

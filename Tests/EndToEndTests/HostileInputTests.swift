@@ -50,7 +50,7 @@ import Testing
         .init("no schema version", "name: h\nsteps:\n" + npyStep, "w.yaml:1:1: error: missing 'orrery' in the workflow (write 'orrery: 1' first)\nname: h\n^\n1 error found"),
         .init("wrong schema version", "orrery: 2\nname: h\nsteps:\n" + npyStep, "w.yaml:1:9: error: unsupported workflow schema version '2'; this Orrery reads 'orrery: 1'\norrery: 2\n        ^\n1 error found"),
         .init("schema version as text", "orrery: one\nname: h\nsteps:\n" + npyStep, "w.yaml:1:9: error: unsupported workflow schema version 'one'; this Orrery reads 'orrery: 1'\norrery: one\n        ^\n1 error found"),
-        .init("unknown top-level key", header + "stpes:\n" + npyStep, "w.yaml:3:1: error: unknown field 'stpes' in the workflow; did you mean 'steps'?; known fields: orrery, name, description, seed, steps\nstpes:\n^\nw.yaml:1:1: error: missing 'steps' in the workflow\norrery: 1\n^\n2 errors found"),
+        .init("unknown top-level key", header + "stpes:\n" + npyStep, "w.yaml:3:1: error: unknown field 'stpes' in the workflow; did you mean 'steps'?; known fields: orrery, name, description, seed, plugins, steps\nstpes:\n^\nw.yaml:1:1: error: missing 'steps' in the workflow\norrery: 1\n^\n2 errors found"),
         .init("no steps key", header, "w.yaml:1:1: error: missing 'steps' in the workflow\norrery: 1\n^\n1 error found"),
         .init("empty steps mapping", header + "steps: {}\n", "w.yaml:3:8: error: the workflow has no steps\nsteps: {}\n       ^\n1 error found"),
         .init("null steps", header + "steps:\n", "w.yaml:3:7: error: the workflow has no steps\nsteps:\n      ^\n1 error found"),

@@ -9,6 +9,9 @@ import Testing
 @Suite struct PluginConformanceKitTests {
     static let ids = PluginRegistry.builtIn.sortedDescriptors
         .filter { [.reducer, .selector].contains($0.kind) && $0.parameters.allSatisfy { !$0.isRequired } }
+        // Two inputs (reducer.place), or one of two parameters required (points, sample): the
+        // checks need a one-input plugin whose `{}` is valid; their own tests cover them.
+        .filter { !["reducer.place", "selector.points", "selector.sample"].contains($0.id) }
         .map(\.id)
 
     @Test(arguments: ids)

@@ -44,7 +44,7 @@ import Testing
             "10:42 invalid value for 'metric': no metric 'cosin'; did you mean 'cosine'?; known metrics: cosine, angle, euclidean, dot",
             "14:35 invalid value for 'x.to': '/[/' is not a valid regular expression (write a plain label, or a regex such as /^bad$/)",
             "16:11 unknown plugin 'tsne'; did you mean 'reducer.tsne'?",
-            "21:19 invalid value for 'path': '../../escaped.tsv' leaves the output folder; write a path inside it",
+            "21:19 invalid value for 'path': goes up with '..'; exporter paths must stay inside the output folder",
         ])
     }
 

@@ -48,7 +48,7 @@ import Testing
         let config = try ProjectorConfig.parse(pbtxt: String(contentsOf: folder.appendingPathComponent("projector_config.pbtxt"), encoding: .utf8), path: "c")
         #expect(config.embeddings.map(\.tensorShape) == [[1000, 50], [1000, 3]])
         let svg = try r.text("checkpoint-pca.svg")
-        #expect(svg.contains("<svg") && svg.contains("pca-0 ("))
+        #expect(svg.contains("<svg") && svg.contains("PCA 1 ("))
     }
 
     static func checkPoliticsBestWorst(_ r: Harness.Result) async throws {

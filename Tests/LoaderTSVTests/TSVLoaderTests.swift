@@ -64,7 +64,7 @@ private func parse(_ text: String) throws(OrreryError) -> TextVectorTable {
         let labels = try String(contentsOf: data.appendingPathComponent("digits_labels.tsv"), encoding: .utf8)
             .split(separator: "\n").dropLast().joined(separator: "\n") + "\n"
         try labels.write(to: dir.appendingPathComponent("metadata.tsv"), atomically: true, encoding: .utf8)
-        await #expect(throws: OrreryError.shapeMismatch("metadata.tsv has 1796 rows but digits.tsv has 1797")) {
+        await #expect(throws: OrreryError.shapeMismatch("metadata.tsv has 1796 rows but digits.tsv has 1797; row i of the metadata must describe point i")) {
             try await TSVLoader.load(.with { $0.path = "digits.tsv"; $0.metadata = "metadata.tsv" }, context: .testing(input: dir))
         }
     }

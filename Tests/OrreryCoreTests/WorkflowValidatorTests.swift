@@ -113,7 +113,7 @@ import Testing
     @Test func headerMistakes() {
         let found = problems("orrery: 2\nnme: x\nsteps: {}\n")
         #expect(found.map(\.0) == [
-            .unknownField("nme", in: "the workflow", known: ["orrery", "name", "description", "seed", "steps"], suggestion: "name"),
+            .unknownField("nme", in: "the workflow", known: ["orrery", "name", "description", "seed", "plugins", "steps"], suggestion: "name"),
             .unsupportedSchemaVersion("2"),
             .noSteps,
         ])

@@ -37,6 +37,10 @@ public enum SphereizeReducer: Reducer {
     /// - Complexity: O(n·d).
     public static func reduce(_ input: Embedding, _ p: Parameters, context: StepContext) async throws -> Embedding {
         guard input.count > 0 else { throw OrreryError.emptyDataset("the input has no points") }
+        // One NaN would spread through the centroid into every point.
+        if let (r, c) = input.vectors.firstNonFinite() {
+            throw OrreryError.shapeMismatch("input row \(r), column \(c) is NaN or infinite; sphereize needs finite values")
+        }
         var notes = input.notes
         notes.set("sphereized", "centroid subtracted, unit length")
         var out = input

@@ -68,7 +68,7 @@ public enum PluginConformance {
         for (name, e) in [("one row", input.subset([0])), ("constant column", constant), ("NaN input", nan)] {
             do {
                 let out = try await run(e, seed: 7)
-                if name == "NaN input", case .embedding(let r) = out, r.vectors.firstNonFinite() != nil {
+                if name == "NaN input", d.kind == .reducer, case .embedding(let r) = out, r.vectors.firstNonFinite() != nil {
                     failures.append(Failure(check: name, reason: "passed NaN through instead of a declared error"))
                 } else if name != "NaN input", let problem = resultProblem(out, input: e, kind: d.kind) {
                     failures.append(Failure(check: name, reason: problem))
