@@ -14,12 +14,12 @@ test: setup
 	$(MAKE) example
 
 # The plugin package outside the tree (Examples/RandomProjection): its own tests (which run the
-# conformance checks on its reducer), and its `orrery`, which lists the built-ins plus its reducer.
+# conformance checks on its reducer), and its own command line (orrery-random-projection), which lists the built-ins plus its reducer.
 example:
 	cd Examples/RandomProjection && swift test
-	cd Examples/RandomProjection && swift run orrery plugins | grep -q 'reducer.random-projection'
-	cd Examples/RandomProjection && swift run orrery plugins | grep -q 'reducer.tsne'
-	@echo "example package: built, tested, and its orrery lists reducer.random-projection with the built-ins"
+	cd Examples/RandomProjection && swift run orrery-random-projection plugins | grep -q 'reducer.random-projection'
+	cd Examples/RandomProjection && swift run orrery-random-projection plugins | grep -q 'reducer.tsne'
+	@echo "example package: built, tested, and its orrery-random-projection lists reducer.random-projection with the built-ins"
 
 # The hostile-input catalogue, the fuzzers (each until its coverage stops growing, in 60 s windows),
 # and the whole test suite under AddressSanitizer (with LeakSanitizer) and ThreadSanitizer, in

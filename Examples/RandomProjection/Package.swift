@@ -9,8 +9,10 @@ let package = Package(
     name: "RandomProjection",
     platforms: [.macOS(.v15)],
     products: [
-        // The example's own `orrery`: the built-in plugins plus reducer.random-projection.
-        .executable(name: "orrery", targets: ["RandomProjectionCLI"]),
+        // The example's own command line: the built-in plugins plus reducer.random-projection. Not
+        // named `orrery`: the Orrery package's own executable has that name, and `swift run orrery`
+        // would run that one (built-ins only).
+        .executable(name: "orrery-random-projection", targets: ["RandomProjectionCLI"]),
     ],
     dependencies: [
         // A real package names Orrery by URL and version; the example uses the checkout it sits in.
