@@ -19,7 +19,12 @@ example:
 	cd Examples/RandomProjection && swift test
 	cd Examples/RandomProjection && swift run orrery-random-projection plugins | grep -q 'reducer.random-projection'
 	cd Examples/RandomProjection && swift run orrery-random-projection plugins | grep -q 'reducer.tsne'
-	@echo "example package: built, tested, and its orrery-random-projection lists reducer.random-projection with the built-ins"
+	# `orrery plugin new --swift`: the package it writes builds, passes its tests (the conformance
+	# checks and its example included) and its own command line checks it.
+	rm -rf .build/scaffold && swift run -c release orrery plugin new reducer.my-method --swift .build/scaffold/my-method
+	cd .build/scaffold/my-method && swift test
+	cd .build/scaffold/my-method && swift run orrery-my-method plugin check reducer.my-method --example-directory Tests/MyMethodTests
+	@echo "example package: built, tested, and its orrery-random-projection lists reducer.random-projection with the built-ins; the scaffolded Swift plugin passes its checks"
 
 # The hostile-input catalogue, the fuzzers (each until its coverage stops growing, in 60 s windows),
 # and the whole test suite under AddressSanitizer (with LeakSanitizer) and ThreadSanitizer, in

@@ -33,9 +33,10 @@ let builtInPlugins: [(kind: String, name: String)] = {
 let pluginDependencies: [String: [Target.Dependency]] = [
     // KissFFT (BSD) for FFT t-SNE; ARPACK-NG (BSD) for UMAP's spectral initialisation.
     "ReducerTSNE": ["CKissFFT"],
-    "ReducerUMAP": ["CARPACK"],
-    // reducer.place uses UMAP's fitted curve and optimiser (the one plugin-to-plugin dependency).
-    "ReducerPlace": ["ReducerUMAP"],
+    // UMAP's machinery (fuzzy graph, curve, optimiser, spectral start, placement) is a support
+    // library: reducer.umap runs it, reducer.place places new points with it.
+    "ReducerUMAP": ["OrreryUMAP"],
+    "ReducerPlace": ["OrreryUMAP"],
     // The binary-format readers (TensorFlow checkpoints, safetensors).
     "LoaderProjector": ["OrreryFormats", "OrreryViews"],
     // The Projector's files, plotting and images.
@@ -46,6 +47,12 @@ let pluginDependencies: [String: [Target.Dependency]] = [
     "ExporterHTML": ["OrreryViews"],
     "LoaderCheckpoint": ["OrreryFormats"],
     "LoaderSafetensors": ["OrreryFormats"],
+]
+
+/// What a plugin's tests use besides its own plugin's dependencies (a test may compose plugins:
+/// reducer.place's tests place points into a layout made by reducer.umap).
+let pluginTestDependencies: [String: [Target.Dependency]] = [
+    "ReducerPlace": ["ReducerUMAP"],
 ]
 
 let swiftSettings: [SwiftSetting] = [.swiftLanguageMode(.v6)]
@@ -61,7 +68,8 @@ let pluginTargets: [Target] = builtInPlugins.flatMap { plugin -> [Target] in
         ),
         .testTarget(
             name: module + "Tests",
-            dependencies: [.target(name: module), "OrreryCore", "OrreryTesting"] + (pluginDependencies[module] ?? []),
+            dependencies: [.target(name: module), "OrreryCore", "OrreryTesting"] + (pluginDependencies[module] ?? [])
+                + (pluginTestDependencies[module] ?? []),
             path: "Tests/\(module)Tests",
             swiftSettings: swiftSettings
         ),
@@ -119,6 +127,13 @@ let package = Package(
             dependencies: ["OrreryCore"],
             swiftSettings: swiftSettings
         ),
+        // UMAP's fuzzy simplicial set, its SGD optimiser, curve fit, spectral initialisation
+        // (ARPACK-NG) and the placement of new points into a finished layout.
+        .target(
+            name: "OrreryUMAP",
+            dependencies: ["OrreryCore", "CARPACK"],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "OrreryPlugins",
             dependencies: ["OrreryCore"] + builtInPlugins.map { .target(name: $0.kind + $0.name) },
@@ -137,7 +152,7 @@ let package = Package(
         // Times Orrery's kernels for bench/run (not a product; the library never prints).
         .executableTarget(
             name: "orrery-bench",
-            dependencies: ["OrreryCore", "OrreryPlugins", "ReducerUMAP"],
+            dependencies: ["OrreryCore", "OrreryPlugins", "OrreryUMAP"],
             swiftSettings: swiftSettings
         ),
         // Shared test helpers: an in-memory run context, small embeddings, brute-force references.

@@ -12,7 +12,7 @@
 import Foundation
 import OrreryCore
 import OrreryPlugins
-import ReducerUMAP
+import OrreryUMAP
 #if canImport(Glibc)
 import Glibc
 #endif

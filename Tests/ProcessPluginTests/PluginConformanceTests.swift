@@ -11,15 +11,49 @@ import Testing
         return await PluginConformance.check(m.registryEntry, registry: .builtIn)
     }
 
-    @Test func scaffoldedReducerPassesEveryCheck() async throws {
+    /// `orrery plugin new KIND.NAME --python DIR` for every kind: the files pass every check as
+    /// written, the example (over the scaffold's own data file) included.
+    @Test(arguments: PluginKind.allCases)
+    func scaffoldedPythonPluginPassesEveryCheckAndRunsItsExample(_ kind: PluginKind) async throws {
         let dir = Fixtures.temporaryDirectory()
-        for f in try PluginScaffold.python(id: "reducer.my-method") {
+        for f in try PluginScaffold.python(id: "\(kind.rawValue).my-method") {
             try f.contents.write(to: dir.appendingPathComponent(f.name), atomically: true, encoding: .utf8)
         }
         let m = try PluginManifest.load(path: dir.appendingPathComponent("my-method.orrery-plugin.yaml").path).get()
-        #expect(await PluginConformance.check(m.registryEntry, registry: .builtIn) == [])
-        let out = try await Harness.run(m, on: Fixtures.random(rows: 4, columns: 3), seed: 9)
-        #expect(out.count == 4 && out.dimensions == 2)
+        #expect(m.descriptor.kind == kind && !m.descriptor.example.isEmpty)
+        let registry = PluginRegistry(entries: PluginRegistry.builtIn.entries + [m.registryEntry])
+        #expect(await PluginConformance.check(m.registryEntry, registry: registry, exampleDirectory: dir) == [])
+        if kind == .reducer {
+            let out = try await Harness.run(m, on: Fixtures.random(rows: 4, columns: 3), seed: 9)
+            #expect(out.count == 4 && out.dimensions == 2)
+        }
+    }
+
+    /// The check runs the example: one whose data file is missing fails "example runs".
+    @Test func anExampleThatCannotRunFailsTheCheck() async throws {
+        let dir = Fixtures.temporaryDirectory()
+        for f in try PluginScaffold.python(id: "reducer.my-method") where f.name != "example-words.txt" {
+            try f.contents.write(to: dir.appendingPathComponent(f.name), atomically: true, encoding: .utf8)
+        }
+        let m = try PluginManifest.load(path: dir.appendingPathComponent("my-method.orrery-plugin.yaml").path).get()
+        let registry = PluginRegistry(entries: PluginRegistry.builtIn.entries + [m.registryEntry])
+        let failures = await PluginConformance.check(m.registryEntry, registry: registry, exampleDirectory: dir)
+        #expect(failures.map(\.check) == ["example runs"])
+        #expect(failures.first?.reason.contains("example-words.txt") == true)
+    }
+
+    @Test func scaffoldRefusesABadIDAndSwiftForOtherKinds() throws {
+        #expect(throws: PluginScaffold.Problem.badID("reducer.My_Method")) { try PluginScaffold.python(id: "reducer.My_Method") }
+        #expect(throws: PluginScaffold.Problem.badID("tsne")) { try PluginScaffold.python(id: "tsne") }
+        #expect(throws: PluginScaffold.Problem.unsupportedKind("metric", language: "swift", supported: ["reducer", "selector"])) {
+            try PluginScaffold.swift(id: "metric.my-distance", orrery: "/x")
+        }
+        let files = try PluginScaffold.swift(id: "reducer.my-method", orrery: "/path/to/orrery")
+        #expect(files.map(\.name) == ["Package.swift", "Sources/MyMethod/MyMethodReducer.swift", "Sources/MyMethodCLI/main.swift",
+                                      "Tests/MyMethodTests/MyMethodReducerTests.swift", "Tests/MyMethodTests/example-words.txt",
+                                      "README.md"])
+        #expect(files[0].contents.contains(".package(name: \"Orrery\", path: \"/path/to/orrery\")"))
+        #expect(files[0].contents.contains(".executable(name: \"orrery-my-method\""))
     }
 
     @Test func pluginIgnoringTheSeedFailsSameSeedSameBytes() async throws {

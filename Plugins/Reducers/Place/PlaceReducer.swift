@@ -1,6 +1,6 @@
 import Foundation
 import OrreryCore
-import ReducerUMAP
+import OrreryUMAP
 
 /// `reducer.place`: new or held-out points placed into a finished 2-D or 3-D layout (t-SNE, UMAP or
 /// any other) without moving it — UMAP's `transform`, which openTSNE's `transform` resembles.

@@ -1,5 +1,6 @@
 import Foundation
 import OrreryCore
+import OrreryUMAP
 
 /// `reducer.umap`: UMAP in 2-D or 3-D with umap-learn's parameters and defaults, seeded and
 /// bit-reproducible whatever the thread count.

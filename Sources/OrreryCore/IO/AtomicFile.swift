@@ -76,7 +76,7 @@ public enum AtomicFile {
 
     /// What went wrong, in words about the path rather than Foundation's "the operation could not
     /// be completed".
-    static func reason(_ error: any Error, writing url: URL) -> String {
+    public static func reason(_ error: any Error, writing url: URL) -> String {
         let folder = url.deletingLastPathComponent()
         if let problem = OutputFolder.problem(folder) { return "the folder \(folder.path): \(problem)" }
         let ns = error as NSError

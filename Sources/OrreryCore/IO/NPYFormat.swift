@@ -2,15 +2,19 @@ import Foundation
 
 /// NumPy's `.npy` format (versions 1–3): a magic string, a header dict, then the raw array.
 /// Orrery reads 2-D little-endian float32/float64 arrays in C order (a 1-D array is refused: it
-/// could mean n points or one) and writes float32.
+/// could mean n points or one) and writes float32; index arrays are int32 or int64.
 public enum NPYFormat {
-    /// Parses `data` into a matrix; `path` names the file in errors.
-    ///
-    /// - Complexity: O(n·d).
-    ///
-    /// With `releasingPages` (only for a mapping, see `MappedFile.map`), the pages of the file are
-    /// given back as they are converted: the peak is the matrix plus a window, not twice the matrix.
-    public static func read(_ data: Data, path: String, releasingPages: Bool = false) throws(OrreryError) -> Matrix {
+    /// What a `.npy` header says: the dtype, the 2-D shape, and where the array's bytes start.
+    struct Header {
+        var descr: String
+        var rows: Int
+        var columns: Int
+        var bodyStart: Int
+        var shapeText: String
+    }
+
+    /// Parses and checks the header of `data` (magic, version, C order, a 2-D shape).
+    static func header(_ data: Data, path: String) throws(OrreryError) -> Header {
         func bad(_ reason: String) -> OrreryError { .malformed(file: path, line: 0, column: nil, reason: reason) }
         let bytes = [UInt8](data.prefix(12))
         guard bytes.count >= 10, bytes[0] == 0x93, Array(bytes[1...5]) == Array("NUMPY".utf8) else {
@@ -51,9 +55,9 @@ public enum NPYFormat {
         let dims = shapeText.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         let shape = dims.compactMap { Int($0) }
         guard shape.count == dims.count, shape.allSatisfy({ $0 >= 0 }) else { throw bad("bad shape (\(shapeText))") }
-        let rows: Int, columns: Int
         switch shape.count {
-        case 2: (rows, columns) = (shape[0], shape[1])
+        case 2: return Header(descr: descr, rows: shape[0], columns: shape[1], bodyStart: headerStart + headerLength,
+                              shapeText: shapeText)
         case 1:
             // Refused, not guessed: n points of one dimension and one point of n dimensions are
             // both readings of a 1-D array, and neither is what a vector file usually means.
@@ -61,25 +65,44 @@ public enum NPYFormat {
                       + "save x.reshape(-1, 1) for \(shape[0]) points of one dimension, or x.reshape(1, -1) for one point")
         default: throw bad("expected a 2-D array, found shape (\(shapeText))")
         }
-        let width: Int
-        switch descr {
-        case "<f4", "=f4", "|f4": width = 4
-        case "<f8", "=f8", "|f8": width = 8
-        default: throw bad("unsupported dtype '\(descr)'; Orrery reads little-endian float32 ('<f4') or float64 ('<f8')")
-        }
-        let (count, overflow) = rows.multipliedReportingOverflow(by: columns)
+    }
+
+    /// Checks that the body of `data` holds exactly `h.rows × h.columns` values of `width` bytes.
+    private static func checkBody(_ data: Data, _ h: Header, width: Int, path: String) throws(OrreryError) -> Int {
+        func bad(_ reason: String) -> OrreryError { .malformed(file: path, line: 0, column: nil, reason: reason) }
+        let (count, overflow) = h.rows.multipliedReportingOverflow(by: h.columns)
         guard !overflow, count.multipliedReportingOverflow(by: width).overflow == false else {
-            throw bad("shape (\(shapeText)) is too large")
+            throw bad("shape (\(h.shapeText)) is too large")
         }
-        let bodyStart = headerStart + headerLength
         let expected = count * width
-        guard data.count - bodyStart >= expected else {
-            throw bad("truncated: shape (\(shapeText)) needs \(expected) bytes of data, the file has \(data.count - bodyStart)")
+        guard data.count - h.bodyStart >= expected else {
+            throw bad("truncated: shape (\(h.shapeText)) needs \(expected) bytes of data, the file has \(data.count - h.bodyStart)")
         }
         // More data than the shape holds: the header lies about the shape (np.save never pads).
-        guard data.count - bodyStart == expected else {
-            throw bad("shape (\(shapeText)) needs \(expected) bytes of data, but the file has \(data.count - bodyStart)")
+        guard data.count - h.bodyStart == expected else {
+            throw bad("shape (\(h.shapeText)) needs \(expected) bytes of data, but the file has \(data.count - h.bodyStart)")
         }
+        return count
+    }
+
+    /// Parses `data` into a matrix; `path` names the file in errors.
+    ///
+    /// - Complexity: O(n·d).
+    ///
+    /// With `releasingPages` (only for a mapping, see `MappedFile.map`), the pages of the file are
+    /// given back as they are converted: the peak is the matrix plus a window, not twice the matrix.
+    public static func read(_ data: Data, path: String, releasingPages: Bool = false) throws(OrreryError) -> Matrix {
+        let h = try header(data, path: path)
+        let width: Int
+        switch h.descr {
+        case "<f4", "=f4", "|f4": width = 4
+        case "<f8", "=f8", "|f8": width = 8
+        default:
+            throw .malformed(file: path, line: 0, column: nil,
+                             reason: "unsupported dtype '\(h.descr)'; Orrery reads little-endian float32 ('<f4') or float64 ('<f8')")
+        }
+        let count = try checkBody(data, h, width: width, path: path)
+        let bodyStart = h.bodyStart, expected = count * width
         var storage = [Float](repeating: 0, count: count)
         data.withUnsafeBytes { raw in
             let body = UnsafeRawBufferPointer(rebasing: raw[bodyStart..<(bodyStart + expected)])
@@ -98,21 +121,70 @@ public enum NPYFormat {
                 }
             }
         }
-        return Matrix(rows: rows, columns: columns, storage: storage)
+        return Matrix(rows: h.rows, columns: h.columns, storage: storage)
+    }
+
+    /// Parses a 2-D array of integers (int32 or int64, little-endian; what `np.save` writes for
+    /// index arrays): its shape and values, row-major.
+    ///
+    /// - Complexity: O(n·d).
+    public static func readIntegers(_ data: Data, path: String) throws(OrreryError) -> (rows: Int, columns: Int, values: [Int64]) {
+        let h = try header(data, path: path)
+        let width: Int
+        switch h.descr {
+        case "<i4", "=i4", "|i4": width = 4
+        case "<i8", "=i8", "|i8": width = 8
+        default:
+            throw .malformed(file: path, line: 0, column: nil,
+                             reason: "unsupported dtype '\(h.descr)' for an index array; write int32 ('<i4') or int64 ('<i8'), "
+                                 + "e.g. np.save(path, indices.astype(np.int32))")
+        }
+        let count = try checkBody(data, h, width: width, path: path)
+        let bodyStart = h.bodyStart
+        var values = [Int64](repeating: 0, count: count)
+        data.withUnsafeBytes { raw in
+            if width == 4 {
+                for i in 0..<count {
+                    values[i] = Int64(Int32(littleEndian: raw.loadUnaligned(fromByteOffset: bodyStart + i * 4, as: Int32.self)))
+                }
+            } else {
+                for i in 0..<count {
+                    values[i] = Int64(littleEndian: raw.loadUnaligned(fromByteOffset: bodyStart + i * 8, as: Int64.self))
+                }
+            }
+        }
+        return (h.rows, h.columns, values)
     }
 
     /// A version-1 `.npy` file holding `m` as little-endian float32, C order.
+    ///
+    /// - Complexity: O(n·d), one copy of the values.
     public static func write(_ m: Matrix) -> Data {
-        var header = "{'descr': '<f4', 'fortran_order': False, 'shape': (\(m.rows), \(m.columns)), }"
+        m.storage.withUnsafeBufferPointer { write(descr: "<f4", rows: m.rows, columns: m.columns, raw: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// A version-1 `.npy` file holding `values` (`rows × columns`, row-major) as little-endian int32.
+    public static func writeInt32(rows: Int, columns: Int, _ values: [Int32]) -> Data {
+        precondition(values.count == rows * columns, "\(values.count) values for a \(rows) × \(columns) array")
+        return values.withUnsafeBufferPointer { write(descr: "<i4", rows: rows, columns: columns, raw: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// The header for `descr` and the shape, padded to 64 bytes as `np.save` does, then the
+    /// values' bytes (little-endian: the host order of every platform Orrery builds for).
+    private static func write(descr: String, rows: Int, columns: Int, raw: UnsafeRawBufferPointer) -> Data {
+        var header = "{'descr': '\(descr)', 'fortran_order': False, 'shape': (\(rows), \(columns)), }"
         let unpadded = 10 + header.utf8.count + 1
         header += String(repeating: " ", count: (64 - unpadded % 64) % 64) + "\n"
-        var data = Data([0x93] + Array("NUMPY".utf8) + [1, 0])
+        var data = Data(capacity: 10 + header.utf8.count + raw.count)
+        data.append(contentsOf: [0x93] + Array("NUMPY".utf8) + [1, 0])
         let length = UInt16(header.utf8.count)
         data.append(contentsOf: [UInt8(length & 0xFF), UInt8(length >> 8)])
         data.append(contentsOf: Array(header.utf8))
-        m.storage.withUnsafeBufferPointer { b in
-            for v in b { withUnsafeBytes(of: v.bitPattern.littleEndian) { data.append(contentsOf: $0) } }
-        }
+        #if _endian(little)
+        data.append(contentsOf: raw)
+        #else
+        #error("NPYFormat writes the host's bytes; a big-endian host needs a byte swap here")
+        #endif
         return data
     }
 

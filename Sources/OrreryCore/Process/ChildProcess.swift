@@ -28,7 +28,8 @@ enum ChildProcess {
 
     /// Runs `executable` with `arguments` in `directory`; standard error goes to `stderrPath`,
     /// each standard-output line to `onLine` as it arrives. Cancelling the task or passing
-    /// `timeout` sends SIGTERM to the whole group, then SIGKILL two seconds later.
+    /// `timeout` sends SIGTERM to the whole group, then SIGKILL two seconds later; when the
+    /// program exits, whatever is left in its group is killed.
     static func run(_ executable: String, _ arguments: [String], directory: String, stderrPath: String,
                     timeout: Double?, onLine: @escaping @Sendable (String) -> Void) async throws -> Termination {
         var fds: [Int32] = [0, 0]
@@ -65,18 +66,21 @@ enum ChildProcess {
         let words = [shell, "-c", "cd \"$0\" && exec \"$@\"", directory, executable] + arguments
         let argv: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
-        var pid: pid_t = 0
-        let status = posix_spawn(&pid, shell, &actions, &attributes, argv, environ)
+        var spawned: pid_t = 0
+        let status = posix_spawn(&spawned, shell, &actions, &attributes, argv, environ)
+        let pid = spawned
         close(writeEnd)
         guard status == 0 else {
             close(readEnd)
             throw POSIXFailure(status)
         }
+        let readerDone = DispatchSemaphore(value: 0)
         let reader = Thread {
             var buffer = [UInt8](repeating: 0, count: 65536)
             var pending: [UInt8] = []
             while true {
                 let n = read(readEnd, &buffer, buffer.count)
+                if n < 0 && errno == EINTR { continue }
                 if n <= 0 { break }
                 pending.append(contentsOf: buffer[0..<n])
                 while let i = pending.firstIndex(of: 10) {
@@ -86,33 +90,77 @@ enum ChildProcess {
             }
             if !pending.isEmpty { onLine(String(decoding: pending, as: UTF8.self)) }
             close(readEnd)
+            readerDone.signal()
         }
         reader.start()
 
-        let start = Date()
-        var stopping: (reason: Termination, since: Date)?
-        while true {
-            var raw: Int32 = 0
-            let r = waitpid(pid, &raw, WNOHANG)
-            if r == pid {
-                // Whatever the program left running in its group goes too.
-                kill(-pid, SIGKILL)
-                if let stopping { return stopping.reason }
-                if raw & 0x7f == 0 { return .exited((raw >> 8) & 0xff) }
-                return .signaled(raw & 0x7f)
+        // Waiting, timing out and stopping happen on threads of their own, not on the task's
+        // executor: a cooperative pool kept busy by other steps must not delay a stop. Cancelling
+        // signals the group from the cancelling thread, at once.
+        let stop = Stop(group: pid)
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Termination, Never>) in
+                let waiter = Thread {
+                    let start = Date()
+                    var result: Termination
+                    while true {
+                        var raw: Int32 = 0
+                        let r = waitpid(pid, &raw, WNOHANG)
+                        if r == pid {
+                            // Whatever the program left running in its group goes too.
+                            kill(-pid, SIGKILL)
+                            stop.finish()
+                            if let reason = stop.reason { result = reason }
+                            else if raw & 0x7f == 0 { result = .exited((raw >> 8) & 0xff) }
+                            else { result = .signaled(raw & 0x7f) }
+                            break
+                        }
+                        if r < 0 && errno != EINTR {
+                            stop.finish()
+                            result = stop.reason ?? .exited(-1)
+                            break
+                        }
+                        if let since = stop.since {
+                            if Date().timeIntervalSince(since) > 2 { kill(-pid, SIGKILL) }
+                        } else if let timeout, Date().timeIntervalSince(start) > timeout {
+                            stop.request(.timedOut)
+                        }
+                        usleep(2_000)
+                    }
+                    // Every line the program printed is delivered before the run returns (bounded:
+                    // a process that left the group may hold standard output open).
+                    _ = readerDone.wait(timeout: .now() + 1)
+                    continuation.resume(returning: result)
+                }
+                waiter.start()
             }
-            if r < 0 && errno != EINTR { return stopping?.reason ?? .exited(-1) }
-            if let s = stopping {
-                if Date().timeIntervalSince(s.since) > 2 { kill(-pid, SIGKILL) }
-            } else if Task.isCancelled {
-                stopping = (.cancelled, Date())
-                kill(-pid, SIGTERM)
-            } else if let timeout, Date().timeIntervalSince(start) > timeout {
-                stopping = (.timedOut, Date())
-                kill(-pid, SIGTERM)
-            }
-            // Once cancelled, Task.sleep returns at once: wait without it so the loop does not spin.
-            if stopping != nil { usleep(5_000) } else { try? await Task.sleep(nanoseconds: 5_000_000) }
+        } onCancel: {
+            stop.request(.cancelled)
+        }
+    }
+
+    /// Why and since when a child is being stopped; the first request signals its group.
+    final class Stop: @unchecked Sendable {
+        private let lock = NSLock()
+        private let group: pid_t
+        private var state: (reason: Termination, since: Date)?
+        private var finished = false
+
+        init(group: pid_t) { self.group = group }
+
+        var reason: Termination? { lock.lock(); defer { lock.unlock() }; return state?.reason }
+        var since: Date? { lock.lock(); defer { lock.unlock() }; return state?.since }
+
+        /// After the program was reaped: its group id may be reused, so nothing more is signalled.
+        func finish() { lock.lock(); finished = true; lock.unlock() }
+
+        /// Sends SIGTERM to the group the first time; later requests change nothing.
+        func request(_ reason: Termination) {
+            lock.lock()
+            defer { lock.unlock() }
+            guard state == nil, !finished else { return }
+            state = (reason, Date())
+            kill(-group, SIGTERM)
         }
     }
 

@@ -150,7 +150,7 @@ struct ProcessPluginRun: Sendable {
                     ]))
                 case .neighbors(let n):
                     let rows = n.queries.count
-                    try NPYFormat.write(Matrix(rows: rows, columns: n.k, storage: n.indices.map(Float.init)))
+                    try NPYFormat.writeInt32(rows: rows, columns: n.k, n.indices)
                         .write(to: folder.appendingPathComponent(base + ".indices.npy"))
                     try NPYFormat.write(Matrix(rows: rows, columns: n.k, storage: n.distances))
                         .write(to: folder.appendingPathComponent(base + ".distances.npy"))
@@ -201,8 +201,12 @@ struct ProcessPluginRun: Sendable {
             if FileManager.default.fileExists(atPath: metadataURL.path) {
                 metadata = try MetadataTSV.read(contentsOf: metadataURL, path: "metadata.tsv")
                 guard metadata.count == m.rows else {
-                    throw ProcessPluginError.wrongShape(plugin: id, expected: "\(m.rows) metadata rows",
-                                                        found: "\(metadata.count)")
+                    let rule = metadata.columns.count == 1
+                        ? " (a one-column metadata file has no header row, the Projector's rule: every line is a label)"
+                        : " (a metadata file of several columns starts with one header row)"
+                    throw ProcessPluginError.badOutput(
+                        plugin: id, file: "metadata.tsv",
+                        reason: "has \(metadata.count) rows but output.npy has \(m.rows)" + rule)
                 }
             }
             return .embedding(Embedding(vectors: m, metadata: metadata, notes: try readNotes(folder)))
@@ -221,15 +225,22 @@ struct ProcessPluginRun: Sendable {
             return .embedding(input.subset(rows))
         case .metric:
             let input = try inputs.embedding(manifest.descriptor.inputs.first?.name ?? "input")
-            let indices = try matrix("indices.npy", in: folder)
+            let indices = try integers("indices.npy", in: folder)
             let distances = try matrix("distances.npy", in: folder)
             guard indices.rows == input.count, distances.rows == indices.rows, distances.columns == indices.columns else {
                 throw ProcessPluginError.wrongShape(plugin: id, expected: "\(input.count) × k indices and distances",
                                                     found: "\(indices.rows) × \(indices.columns) and \(distances.rows) × \(distances.columns)")
             }
-            let idx = indices.storage.map { $0 >= 0 && Int($0) < input.count ? Int32($0) : -1 }
+            // -1 marks "no neighbour" (fewer than k); anything else must name a row of the input.
+            if let at = indices.values.firstIndex(where: { $0 < -1 || $0 >= Int64(input.count) }) {
+                throw ProcessPluginError.badOutput(
+                    plugin: id, file: "indices.npy",
+                    reason: "row \(at / max(indices.columns, 1)), column \(at % max(indices.columns, 1)) is \(indices.values[at]), "
+                        + "outside 0..<\(input.count) (use -1 for no neighbour)")
+            }
             return .neighbors(Neighbors(metric: id, unit: "", embedding: input, queries: Array(0..<input.count),
-                                        k: indices.columns, indices: idx, distances: distances.storage))
+                                        k: indices.columns, indices: indices.values.map { Int32($0) },
+                                        distances: distances.storage))
         case .exporter:
             let filesFolder = folder.appendingPathComponent("files").resolvingSymlinksInPath()
             var written: [String] = []
@@ -262,6 +273,15 @@ struct ProcessPluginRun: Sendable {
         }
         if let (r, c) = m.firstNonFinite() { throw ProcessPluginError.nonFinite(plugin: id, row: r, column: c) }
         return m
+    }
+
+    private func integers(_ name: String, in folder: URL) throws -> (rows: Int, columns: Int, values: [Int64]) {
+        guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent(name).path) else {
+            throw ProcessPluginError.wroteNothing(plugin: id, expected: name)
+        }
+        do { return try NPYFormat.readIntegers(data, path: name) } catch {
+            throw ProcessPluginError.badOutput(plugin: id, file: name, reason: "\(error)")
+        }
     }
 
     private func axes(_ folder: URL, columns: Int) throws -> [String] {

@@ -4,7 +4,7 @@ import Foundation
 /// or process plugin) — scikit-learn's `check_estimator` for Orrery: `{}` decodes to the
 /// defaults; the same seed gives the same bytes; the input is not mutated; one row, a constant
 /// column and a NaN give a declared error or a correct (finite, right-sized) result; the example
-/// workflow validates.
+/// workflow validates and, given the folder its paths are relative to, runs.
 public enum PluginConformance {
     /// One failed check: its name and what went wrong.
     public struct Failure: Sendable, Equatable, CustomStringConvertible {
@@ -18,9 +18,17 @@ public enum PluginConformance {
     }
 
     /// Runs every check that applies to `entry`'s kind; returns the failures (empty: it conforms).
-    /// `registry` resolves the example's other plugins.
+    /// `registry` resolves the example's other plugins. With `exampleDirectory` (the folder the
+    /// example's paths are relative to), the example is also run, into a temporary output folder.
     public static func check(_ entry: PluginEntry, registry: PluginRegistry,
-                             workingDirectory: URL = FileManager.default.temporaryDirectory) async -> [Failure] {
+                             workingDirectory: URL = FileManager.default.temporaryDirectory,
+                             exampleDirectory: URL? = nil) async -> [Failure] {
+        let failures = await checks(entry, registry: registry, workingDirectory: workingDirectory)
+        return failures + (await exampleFailures(entry.descriptor, registry: registry, directory: exampleDirectory))
+    }
+
+    /// The checks on seeded runs of the plugin itself.
+    static func checks(_ entry: PluginEntry, registry: PluginRegistry, workingDirectory: URL) async -> [Failure] {
         var failures: [Failure] = []
         let d = entry.descriptor
         let here = SourceLocation(file: "<check>", line: 1, column: 1)
@@ -32,11 +40,11 @@ public enum PluginConformance {
             if required.isEmpty {
                 failures.append(Failure(check: "defaults", reason: "{} does not decode: \(diags.diagnostics.map(\.problem))"))
             }
-            return failures + exampleFailures(d, registry: registry)
+            return failures
         }
         guard let port = d.inputs.first(where: { $0.accepts.contains(.embedding) }),
               [.reducer, .selector, .metric].contains(d.kind) else {
-            return failures + exampleFailures(d, registry: registry)
+            return failures
         }
         func run(_ e: Embedding, seed: UInt64) async throws -> StepValue {
             let context = StepContext(stepID: "check", seed: seed, inputDirectory: workingDirectory,
@@ -59,7 +67,7 @@ public enum PluginConformance {
             }
         } catch {
             failures.append(Failure(check: "runs", reason: "failed on a 40 × 12 input: \(error)"))
-            return failures + exampleFailures(d, registry: registry)
+            return failures
         }
         var constant = input
         for i in 0..<constant.count { constant.vectors[i, 2] = 1.5 }
@@ -84,17 +92,35 @@ public enum PluginConformance {
                 failures.append(Failure(check: name, reason: "undeclared error \(type(of: error)): \(error)"))
             }
         }
-        return failures + exampleFailures(d, registry: registry)
+        return failures
     }
 
-    /// The example workflow, when there is one, must validate against `registry`.
-    static func exampleFailures(_ d: PluginDescriptor, registry: PluginRegistry) -> [Failure] {
+    /// The example workflow, when there is one, must validate against `registry`, and, given
+    /// `directory`, run to the end (into a temporary output folder, removed afterwards) with a
+    /// value from every step that uses the plugin.
+    static func exampleFailures(_ d: PluginDescriptor, registry: PluginRegistry, directory: URL?) async -> [Failure] {
         guard !d.example.isEmpty else { return [] }
-        let loaded = WorkflowLoader.parse(d.example, path: "<example of \(d.id)>",
-                                          directory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+        let base = directory ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        let loaded = WorkflowLoader.parse(d.example, path: "<example of \(d.id)>", directory: base)
+        let plan: WorkflowPlan
         switch loaded.flatMap({ WorkflowValidator.validate($0, registry: registry) }) {
-        case .success: return []
+        case .success(let p): plan = p
         case .failure(let diags): return [Failure(check: "example", reason: diags.description)]
+        }
+        if !plan.workflow.steps.contains(where: { $0.uses == d.id }) {
+            return [Failure(check: "example", reason: "the example does not use \(d.id)")]
+        }
+        guard directory != nil else { return [] }
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("orrery-check-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: output) }
+        do {
+            let outcome = try await Runner(registry: registry).run(plan, options: .init(outputDirectory: output))
+            for step in plan.steps where step.descriptor.id == d.id && outcome.values[step.id] == nil {
+                return [Failure(check: "example runs", reason: "step '\(step.id)' produced nothing")]
+            }
+            return []
+        } catch {
+            return [Failure(check: "example runs", reason: "\(error)")]
         }
     }
 
