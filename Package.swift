@@ -93,6 +93,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        // `orrery serve`: a small HTTP server on Swift concurrency and BSD sockets, no NIO (MIT).
+        .package(url: "https://github.com/swhitty/FlyingFox.git", from: "0.27.1"),
         // SHA-256 for the step cache's content keys and the run record.
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"4.0.0"),
     ],
@@ -139,9 +141,22 @@ let package = Package(
             dependencies: ["OrreryCore"] + builtInPlugins.map { .target(name: $0.kind + $0.name) },
             swiftSettings: swiftSettings
         ),
+        // `orrery serve`: the live workbench (state, views, neighbours, isolate, write-back) and
+        // its HTTP server and page.
+        .target(
+            name: "OrreryServe",
+            dependencies: ["OrreryCore", .product(name: "FlyingFox", package: "FlyingFox")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "OrreryServeTests",
+            dependencies: ["OrreryServe", "OrreryCore", "OrreryPlugins", "OrreryTesting",
+                           .product(name: "FlyingFox", package: "FlyingFox")],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "OrreryCommandLine",
-            dependencies: ["OrreryCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["OrreryCore", "OrreryServe", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

@@ -28,7 +28,7 @@ public struct Orrery: AsyncParsableCommand {
         abstract: "A workbench for studying embeddings, driven by YAML workflows.",
         discussion: "Exit codes: 0 success, 1 a step failed, 2 invalid workflow or arguments, 130 interrupted.",
         version: OrreryVersion.current,
-        subcommands: [Run.self, Validate.self, Graph.self, Plugins.self, PluginCommand.self, Cache.self])
+        subcommands: [Run.self, Validate.self, Graph.self, Plugins.self, PluginCommand.self, Cache.self, Serve.self])
 
     public static func main() async {
         let status: Int32
@@ -82,6 +82,18 @@ enum Exit {
     static let stepFailed = ExitCode(1)
     static let invalid = ExitCode(2)
     static let interrupted = ExitCode(130)
+}
+
+/// Runs `action` on SIGINT or SIGTERM (instead of the default: ending the process) until the
+/// returned sources are cancelled.
+func onInterrupt(_ action: @escaping @Sendable () -> Void) -> [any DispatchSourceSignal] {
+    [SIGINT, SIGTERM].map { sig -> any DispatchSourceSignal in
+        signal(sig, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+        source.setEventHandler(handler: action)
+        source.resume()
+        return source
+    }
 }
 
 /// Writes to standard error.

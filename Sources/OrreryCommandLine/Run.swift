@@ -116,13 +116,7 @@ struct Run: AsyncParsableCommand {
         options.events = printer.handle
         let runner = Runner(registry: try pluginRegistry(for: file))
         let task = Task { [options] in try await runner.run(plan, options: options) }
-        let signals = [SIGINT, SIGTERM].map { sig -> any DispatchSourceSignal in
-            signal(sig, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            source.setEventHandler { task.cancel() }
-            source.resume()
-            return source
-        }
+        let signals = onInterrupt { task.cancel() }
         defer { signals.forEach { $0.cancel() } }
         do {
             let outcome = try await task.value

@@ -5,40 +5,12 @@ usage: projector_bookmark.py URL SHOT.png
 Prints JSON: the bookmark labels found, the projection tab that is active after clicking the first
 bookmark, the point count shown, and any page errors. Needs `websocket-client`.
 """
-import json, subprocess, sys, time, urllib.request, base64, tempfile, os
-import websocket
+import base64, json, os, sys, time
+from devtools import Browser
 
 url, shot = sys.argv[1], sys.argv[2]
-port = 9333
-profile = tempfile.mkdtemp()
-chrome = subprocess.Popen(["chromium", "--headless", "--no-sandbox", "--use-angle=swiftshader", "--enable-unsafe-swiftshader",
-                           "--window-size=1400,900", f"--remote-debugging-port={port}", f"--user-data-dir={profile}", "about:blank"],
-                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-try:
-    for _ in range(50):
-        try:
-            pages = json.load(urllib.request.urlopen(f"http://127.0.0.1:{port}/json"))
-            break
-        except Exception:
-            time.sleep(0.2)
-    ws = websocket.create_connection([p for p in pages if p["type"] == "page"][0]["webSocketDebuggerUrl"], timeout=60)
-    counter = [0]
-    errors = []
-    def call(method, **params):
-        counter[0] += 1
-        ws.send(json.dumps({"id": counter[0], "method": method, "params": params}))
-        while True:
-            m = json.loads(ws.recv())
-            if m.get("method") == "Runtime.exceptionThrown":
-                d = m["params"]["exceptionDetails"]
-                errors.append((d.get("text") or "") + " " + ((d.get("exception") or {}).get("description") or "")[:300])
-            if m.get("id") == counter[0]:
-                return m.get("result", {})
-    def js(expr):
-        r = call("Runtime.evaluate", expression=expr, returnByValue=True, awaitPromise=True)
-        return r.get("result", {}).get("value")
-    call("Runtime.enable")
-    call("Page.enable")
+with Browser() as browser:
+    errors, js, call = browser.errors, browser.js, browser.call
     call("Page.navigate", url=url)
     deep = """
     function deepAll(root, sel, out) { out = out || [];
@@ -61,5 +33,3 @@ try:
     png = call("Page.captureScreenshot", format="png")
     open(shot, "wb").write(base64.b64decode(png["data"]))
     print(json.dumps({"bookmarks": labels, "radios": clicked, "activeTab": active, "header": header, "errors": errors}))
-finally:
-    chrome.kill()
