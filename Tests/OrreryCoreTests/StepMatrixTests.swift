@@ -140,7 +140,8 @@ enum TestGalleryExporter: Exporter {
     @Test func sweepIntoAPortTakingOneInputIsAClearError() {
         let found = problems(Self.sweep.replacingOccurrences(of: "uses: exporter.gallery\n    from: scale",
                                                              with: "uses: exporter.test\n    from: scale\n    with: { path: a.tsv }"))
-        #expect(found.map(\.0) == [.sweepIntoSingleInput(sweep: "scale", count: 6, port: "input", plugin: "exporter.test")])
+        #expect(found.map(\.0) == [.sweepIntoSingleInput(sweep: "scale", count: 6, port: "input", plugin: "exporter.test",
+                                                       first: "scale[factor=2,seed=1]")])
         #expect(found.first?.1 == 13)
         #expect("\(found.first?.0 ?? .noSteps)".contains("takes exactly one input"))
     }

@@ -29,7 +29,7 @@ public enum HTMLExporter: Exporter {
     }
 
     public static let descriptor = PluginDescriptor(
-        id: "exporter.html", kind: .exporter, version: "1.0.0",
+        id: "exporter.html", kind: .exporter, version: "1.1.0",
         summary: "One self-contained HTML page: pan, zoom, 3-D rotation, hover, /regex/ search, colour by column, nearest neighbours.",
         inputs: [PortDescriptor("input", accepts: [.embedding],
                                 summary: "the points; several (a swept step, or a list of steps) of the same points become views the page flips between",

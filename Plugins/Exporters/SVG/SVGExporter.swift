@@ -69,7 +69,7 @@ public enum SVGExporter: Exporter {
     }
 
     public static let descriptor = PluginDescriptor(
-        id: "exporter.svg", kind: .exporter, version: "1.0.0",
+        id: "exporter.svg", kind: .exporter, version: "1.1.0",
         summary: "A 2-D scatter plot as SVG: coloured points, labels, axis titles, legend and a caption of the notes.",
         inputs: [
             PortDescriptor("input", accepts: [.embedding],

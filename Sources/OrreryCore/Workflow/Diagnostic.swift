@@ -77,7 +77,7 @@ public enum WorkflowProblem: Sendable, Equatable, CustomStringConvertible {
     /// A matrix with more combinations than allowed.
     case tooManyCombinations(step: String, count: Int, maximum: Int)
     /// A swept step feeding a port that takes exactly one input.
-    case sweepIntoSingleInput(sweep: String, count: Int, port: String, plugin: String)
+    case sweepIntoSingleInput(sweep: String, count: Int, port: String, plugin: String, first: String)
     /// `--set` of a key the step's matrix sweeps.
     case overrideOfMatrixKey(key: String, step: String)
     /// Two exporters write the same file.
@@ -129,9 +129,9 @@ public enum WorkflowProblem: Sendable, Equatable, CustomStringConvertible {
         case .tooManyCombinations(let step, let count, let maximum):
             return "the matrix of step '\(step)' makes \(count) combinations, more than the \(maximum) allowed; "
                 + "shorten its lists or split the sweep into several steps"
-        case .sweepIntoSingleInput(let sweep, let count, let port, let plugin):
+        case .sweepIntoSingleInput(let sweep, let count, let port, let plugin, let first):
             return "'\(sweep)' is a sweep of \(count) steps, but port '\(port)' of '\(plugin)' takes exactly one input; "
-                + "name one combination (e.g. '\(sweep)[…]') or use a consumer that takes several (an exporter such as exporter.svg)"
+                + "name one combination (e.g. \"\(first)\", quoted) or use a consumer that takes several (exporter.svg, exporter.html)"
         case .overrideOfMatrixKey(let key, let step):
             return "'\(key)' is swept by the matrix of step '\(step)'; change its list in the workflow instead"
         case .sharedOutput(let path, let first, let second):

@@ -55,7 +55,8 @@ enum InputValidator {
                 if let swept = refs.first(where: { $0.sweep != nil }), let sweep = swept.sweep {
                     diagnostics.append(source.diagnostic(
                         .sweepIntoSingleInput(sweep: sweep, count: refs.filter { $0.sweep == sweep }.count,
-                                              port: port.name, plugin: descriptor.id), at: swept.location))
+                                              port: port.name, plugin: descriptor.id, first: swept.step),
+                        at: swept.location))
                 } else {
                     diagnostics.append(source.diagnostic(.tooManyInputs(plugin: descriptor.id, expected: 1, found: refs.count),
                                                          at: refs[1].location))
