@@ -100,14 +100,14 @@ import Testing
     /// Three layouts of the same 200 points (a sweep): the page holds each as a view, and
     /// Chromium shows the one the hash asks for.
     static func views() -> [Embedding] {
-        let root = sample().root
-        return [0, 2, 4].map { c in
+        let base = sample()
+        return [0, 2, 4].map { (c: Int) -> Embedding in
             var notes = Notes()
             notes.set("perplexity", Double(c * 10 + 5))
             notes.set("trustworthiness@10", 0.9)
             var shown = Notes()
             shown.set("perplexity", Double(c * 10 + 5))
-            return root.projected(to: root.vectors.selecting(columns: [c, c + 1]), axes: ["tsne-0", "tsne-1"], notes: notes,
+            return base.projected(to: base.root.vectors.selecting(columns: [c, c + 1]), axes: ["tsne-0", "tsne-1"], notes: notes,
                                   projection: .tsne(dimensions: 2, parameters: shown))
         }
     }

@@ -318,6 +318,9 @@ extension HTMLExporter {
     schedule();
   }
   if (D.views) {
+    var heading = document.createElement("label");
+    heading.textContent = "Layout (" + D.views.length + ")";
+    document.getElementById("views").before(heading);
     D.views.forEach(function (v, k) {
       var b = document.createElement("button");
       b.textContent = v.title; b.title = v.quality || v.title;
