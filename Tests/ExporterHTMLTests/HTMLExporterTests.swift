@@ -125,7 +125,7 @@ import Testing
         let d = try Self.data(try String(contentsOf: url, encoding: .utf8))
         let views = d["views"] as? [[String: Any]] ?? []
         #expect(views.map { $0["title"] as? String ?? "" } == ["perplexity 5", "perplexity 25", "perplexity 45"])
-        #expect(views.map { $0["quality"] as? String ?? "" } == ["trustworthiness 0.9", "trustworthiness 0.9", "trustworthiness 0.9"])
+        #expect(views.map { $0["quality"] as? String ?? "" } == ["trustworthiness 0.900", "trustworthiness 0.900", "trustworthiness 0.900"])
         // View 2 is columns 4 and 5, scaled like the page's first view (centre, one extent).
         let coords = views[2]["coords"] as? [[Int]] ?? []
         let x = Self.views()[2].vectors.column(0), y = Self.views()[2].vectors.column(1)

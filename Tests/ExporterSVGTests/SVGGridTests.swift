@@ -53,7 +53,7 @@ import Testing
                            "perplexity 30 · seed 2", "perplexity 50 · seed 1", "perplexity 50 · seed 2"])
         let mixed = PanelTitles.titles(Array(Self.sweep().prefix(2)) + [Self.layout(perplexity: 0, seed: 1, umap: true)])
         #expect(mixed == ["t-SNE · seed 1", "t-SNE · seed 2", "UMAP"])
-        #expect(PanelTitles.quality(Self.layout(perplexity: 5, seed: 1)) == "trustworthiness 0.952 · recall 0.4")
+        #expect(PanelTitles.quality(Self.layout(perplexity: 5, seed: 1)) == "trustworthiness 0.952 · recall 0.400")
     }
 
     @Test func gridHasOnePanelPerInputOneLegendAndOneColourPerClass() async throws {
@@ -70,7 +70,7 @@ import Testing
         let titles = try doc.nodes(forXPath: "//*[local-name()='text'][@class='panel-title']").map { $0.stringValue ?? "" }
         #expect(titles.first == "perplexity 5 · seed 1" && titles.count == 6)
         let quality = try doc.nodes(forXPath: "//*[local-name()='text'][@class='panel-quality']").map { $0.stringValue ?? "" }
-        #expect(quality.first == "trustworthiness 0.952 · recall 0.4")
+        #expect(quality.first == "trustworthiness 0.952 · recall 0.400")
         // Every class has one colour across panels: 'zero' (rows 0, 3, …) is the palette's first.
         let zeroFill = "fill=\"\(PointColors.categorical[0])\"><title>p0</title>"
         #expect(svg.components(separatedBy: zeroFill).count - 1 == 6)

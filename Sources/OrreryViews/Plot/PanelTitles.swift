@@ -1,3 +1,4 @@
+import Foundation
 import OrreryCore
 
 /// What the panels of a small-multiples figure (exporter.svg) or the views of a page
@@ -31,14 +32,15 @@ public enum PanelTitles {
         return titles
     }
 
-    /// `trustworthiness 0.98 · recall 0.41` from the notes' quality figures; empty without them.
+    /// `trustworthiness 0.990 · recall 0.410` from the notes' quality figures (three decimals, so
+    /// that panels line up); empty without them.
     public static func quality(_ e: Embedding) -> String {
         var parts: [String] = []
-        if let t = e.notes.number("trustworthiness@10") { parts.append("trustworthiness \(Notes.Value.number(rounded(t)))") }
-        if let r = e.notes.number("knn-recall@10") { parts.append("recall \(Notes.Value.number(rounded(r)))") }
+        if let t = e.notes.number("trustworthiness@10") { parts.append("trustworthiness " + fixed(t)) }
+        if let r = e.notes.number("knn-recall@10") { parts.append("recall " + fixed(r)) }
         return parts.joined(separator: " · ")
     }
 
-    /// `x` to three decimals, for a panel's subtitle.
-    static func rounded(_ x: Double) -> Double { (x * 1000).rounded() / 1000 }
+    /// `x` with three decimals.
+    static func fixed(_ x: Double) -> String { String(format: "%.3f", x) }
 }
