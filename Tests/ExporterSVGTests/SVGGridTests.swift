@@ -54,6 +54,12 @@ import Testing
         let mixed = PanelTitles.titles(Array(Self.sweep().prefix(2)) + [Self.layout(perplexity: 0, seed: 1, umap: true)])
         #expect(mixed == ["t-SNE · seed 1", "t-SNE · seed 2", "UMAP"])
         #expect(PanelTitles.quality(Self.layout(perplexity: 5, seed: 1)) == "trustworthiness 0.952 · recall 0.400")
+        // The runner's sweep note wins: it names a swept key the method does not list (here `init`).
+        var noted = Array(Self.sweep().prefix(2))
+        noted[0].notes.set("sweep", "init random")
+        noted[1].notes.set("sweep", "init pca")
+        #expect(PanelTitles.titles(noted + [Self.layout(perplexity: 0, seed: 1, umap: true)])
+                == ["t-SNE · init random", "t-SNE · init pca", "UMAP"])
     }
 
     @Test func gridHasOnePanelPerInputOneLegendAndOneColourPerClass() async throws {

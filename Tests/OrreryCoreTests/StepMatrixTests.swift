@@ -15,7 +15,7 @@ enum TestGalleryExporter: Exporter {
         inputs: [PortDescriptor("input", accepts: [.embedding], summary: "panels", multiple: true)],
         parameters: Parameters.self, example: "")
     static func export(_ inputs: StepInputs, _ p: Parameters, context: StepContext) async throws -> ExportResult {
-        let text = inputs.embeddings().map { "\($0.vectors[0, 0]) seed \($0.notes["seed"]?.description ?? "-")" }
+        let text = inputs.embeddings().map { "\($0.vectors[0, 0]) seed \($0.notes["seed"]?.description ?? "-") (\($0.notes["sweep"]?.description ?? "-"))" }
             .joined(separator: "\n")
         return ExportResult(files: [try context.write(text, to: p.path)])
     }
@@ -75,7 +75,9 @@ enum TestGalleryExporter: Exporter {
         let outcome = try await Runner(registry: registry).run(plan, options: .init(outputDirectory: output, cache: cache))
         let text = try String(contentsOf: output.appendingPathComponent("gallery.txt"), encoding: .utf8)
         // Row 0 of the loader is 1: factor × 1, with the combination's seed.
-        #expect(text.split(separator: "\n") == ["2.0 seed 1", "2.0 seed 2", "3.0 seed 1", "3.0 seed 2", "5.0 seed 1", "5.0 seed 2"])
+        #expect(text.split(separator: "\n") == ["2.0 seed 1 (factor 2 · seed 1)", "2.0 seed 2 (factor 2 · seed 2)",
+                                                 "3.0 seed 1 (factor 3 · seed 1)", "3.0 seed 2 (factor 3 · seed 2)",
+                                                 "5.0 seed 1 (factor 5 · seed 1)", "5.0 seed 2 (factor 5 · seed 2)"])
         #expect(outcome.records.map(\.id) == ["load"] + Self.ids + ["gallery"])
         #expect(Set(outcome.records.map(\.key)).count == 8)
         // Changing one value re-runs that value's combinations only (and the consumer).

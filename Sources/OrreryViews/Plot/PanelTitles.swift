@@ -4,7 +4,8 @@ import OrreryCore
 /// What the panels of a small-multiples figure (exporter.svg) or the views of a page
 /// (exporter.html) are called: the one rule both use.
 public enum PanelTitles {
-    /// One title per panel: what sets it apart from the others. Among panels made by one method,
+    /// One title per panel: what sets it apart from the others. A combination of a `matrix:` is
+    /// titled by its swept values that vary (the runner's `sweep` note). Among other panels made by one method,
     /// the method's parameters (its `Projection.parameters` keys, and `seed`) whose values differ,
     /// as `perplexity 5 · seed 1`; the method's name first when the panels use several methods
     /// (`t-SNE · perplexity 5`, `UMAP`). A panel that nothing sets apart is titled by its method,
@@ -24,7 +25,10 @@ public enum PanelTitles {
             let varying = keys.filter { key in
                 Set(peers.map { $0.notes[key]?.description ?? "" }).count > 1
             }
-            var parts = varying.compactMap { key in e.notes[key].map { "\(key) \($0)" } }
+            // A sweep's combination, noted by the runner, names exactly the swept values.
+            let swept = e.notes["sweep"]?.description
+            var parts = swept.map { $0.isEmpty ? [] : [$0] }
+                ?? varying.compactMap { key in e.notes[key].map { "\(key) \($0)" } }
             if mixed || parts.isEmpty { parts.insert(methods[k], at: 0) }
             let title = parts.filter { !$0.isEmpty }.joined(separator: " · ")
             titles.append(title.isEmpty ? "panel \(k + 1)" : title)
