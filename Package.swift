@@ -43,7 +43,7 @@ let pluginDependencies: [String: [Target.Dependency]] = [
     "ExporterProjector": ["OrreryViews"],
     "ExporterBookmarks": ["OrreryViews"],
     "ExporterSprite": ["OrreryViews"],
-    "ExporterSVG": ["OrreryViews"],
+    "ExporterSVG": ["OrreryViews", "OrreryRaster"],
     "ExporterHTML": ["OrreryViews"],
     "LoaderCheckpoint": ["OrreryFormats"],
     "LoaderSafetensors": ["OrreryFormats"],
@@ -101,6 +101,9 @@ let package = Package(
         // ARPACK-NG (BSD) for UMAP's spectral initialisation; KissFFT (BSD) for FFT t-SNE.
         .systemLibrary(name: "CARPACK", path: "Sources/CARPACK"),
         .systemLibrary(name: "CKissFFT", path: "Sources/CKissFFT"),
+        // librsvg + cairo (LGPL, linked dynamically) to rasterise the SVG exporter's figures.
+        .systemLibrary(name: "CRSVG", path: "Sources/CRSVG", pkgConfig: "librsvg-2.0",
+                       providers: [.apt(["librsvg2-dev"])]),
         .target(
             name: "OrreryCore",
             dependencies: ["CBLAS", .product(name: "Yams", package: "Yams"),
@@ -132,6 +135,18 @@ let package = Package(
         .target(
             name: "OrreryUMAP",
             dependencies: ["OrreryCore", "CARPACK"],
+            swiftSettings: swiftSettings
+        ),
+        // An SVG drawn by a plugin, as PNG pixels (librsvg): the one rasteriser, so a PNG is
+        // always the same drawing as its SVG. Only exporter.svg links it.
+        .target(
+            name: "OrreryRaster",
+            dependencies: ["OrreryCore", "OrreryViews", "CRSVG"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "OrreryRasterTests",
+            dependencies: ["OrreryRaster", "OrreryCore", "OrreryTesting"],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -85,7 +85,7 @@ public struct Runner: Sendable {
                         }
                     }
                     guard let (id, value, summary, record) = try await group.next() else { break }
-                    values[id] = value
+                    values[id] = Self.noting(value, sweep: plan.step(id)?.step.sweep)
                     summaries.append(summary)
                     records[id] = record
                 }
@@ -100,6 +100,15 @@ public struct Runner: Sendable {
             throw error
         }
         return Outcome(values: values, summaries: summaries, records: plan.steps.compactMap { records[$0.id] })
+    }
+
+    /// `value` with its matrix combination in its notes (`sweep`: the values that vary, as
+    /// `perplexity 5 · seed 1`), so that consumers can title what they draw. A fact about how the
+    /// value was made, added after caching; plugins' own notes are kept.
+    static func noting(_ value: StepValue, sweep: SweepCombination?) -> StepValue {
+        guard let sweep, case .embedding(var e) = value, e.notes["sweep"] == nil else { return value }
+        e.notes.set("sweep", sweep.title)
+        return .embedding(e)
     }
 
     /// One step, ready to run or load.
