@@ -44,7 +44,10 @@ public enum NeighborsText {
                             out.append(0x09)
                             labels.append(Int(r), to: &out)
                             out.append(0x09)
-                            distances[q * n.k + j].write(to: &out)
+                            let d = distances[q * n.k + j]
+                            // `write(to:)` spells a NaN with its payload (`-nan(0x120066)`);
+                            // `description`, which the file has always used, says `nan`.
+                            if d.isFinite { d.write(to: &out) } else { out.write(d.description) }
                             out.append(0x0A)
                         }
                     }

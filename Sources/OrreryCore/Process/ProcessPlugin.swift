@@ -236,7 +236,18 @@ struct ProcessPluginRun: Sendable {
                 throw ProcessPluginError.wrongShape(plugin: id, expected: "\(input.count) × k indices and distances",
                                                     found: "\(indices.rows) × \(indices.columns) and \(distances.rows) × \(distances.columns)")
             }
-            let idx = indices.storage.map { $0 >= 0 && Int($0) < input.count ? Int32($0) : -1 }
+            // Whole row numbers, or -1 for padding: anything else (1.5, 1e30, a row that does not
+            // exist) is the program's mistake, said as such. (`Int(1e30)` trapped: FuzzProcessOutput.)
+            var idx: [Int32] = []
+            idx.reserveCapacity(indices.storage.count)
+            for (i, v) in indices.storage.enumerated() {
+                guard v == v.rounded(), v >= -1, v < Float(min(input.count, Int(Int32.max))) else {
+                    throw ProcessPluginError.badOutput(
+                        plugin: id, file: "indices.npy",
+                        reason: "row \(i / indices.columns), column \(i % indices.columns) holds \(v), which is neither the number of one of the \(input.count) points (0…\(input.count - 1)) nor -1 (padding)")
+                }
+                idx.append(Int32(v))
+            }
             return .neighbors(Neighbors(metric: id, unit: "", embedding: input, queries: Array(0..<input.count),
                                         k: indices.columns, indices: idx, distances: distances.storage))
         case .exporter:
