@@ -136,6 +136,8 @@ import Testing
         case .failure(let d): message = d.description.replacingOccurrences(of: folder.path + "/", with: "")
         }
         #expect(message == c.expected, "\(c.name)")
+        // Validation writes nothing: the folder holds the workflow alone.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["w.yaml"], "\(c.name) wrote a file")
         try Self.dump(c.name, message)
     }
 
@@ -299,6 +301,10 @@ import Testing
             message = "\(failure.error)".replacingOccurrences(of: folder.path + "/", with: "")
         }
         #expect(message == c.expected, "\(c.name)")
+        // A loader that fails (or succeeds) leaves nothing behind in the output folder (the data's
+        // folder here): no partial file, no temporary.
+        let left = Set(try FileManager.default.contentsOfDirectory(atPath: folder.path))
+        #expect(left == Set(c.files.keys).union(["w.yaml"]), "\(c.name) left \(left.subtracting(c.files.keys).subtracting(["w.yaml"]).sorted())")
         try Self.dump(c.name, message)
     }
 
