@@ -55,7 +55,7 @@ import ExporterNeighbors
     /// `Float.description` (the TSV), value by value: edge cases, rounding ties, every binade.
     @Test func numbersMatchTheStringFormatters() {
         var values: [Float] = [0, -0.0, 1, -1, 0.1, -0.1, 0.05, 0.15, 0.25, 0.5, 1.5, 2.5, 0.0005, 0.00049999, 0.9995,
-                               0.99949999, 9.9995, 1e-7, -1e-7, 1e-45, Float.leastNormalMagnitude, 3.4028235e38,
+                               0.99949999, 9.9995, 1e-7, -1e-7, Float.leastNonzeroMagnitude, Float.leastNormalMagnitude, 3.4028235e38,
                                -3.4028235e38, 1e15, 9e15, 1e16, 123456789, 47.6, 51.9, 179.99, 180, 2, 1.0000001,
                                .infinity, -.infinity, .nan, 0.3333333, 0.6666667, 1e-3, 5e-4, 4.5e-3]
         var g = SeededGenerator(seed: 11)
