@@ -98,6 +98,8 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+        // Intel ISA-L's CRC-32C (libisal-dev), for the checksums of TensorFlow checkpoints.
+        .systemLibrary(name: "CISAL", path: "Sources/CISAL"),
         // ARPACK-NG (BSD) for UMAP's spectral initialisation; KissFFT (BSD) for FFT t-SNE.
         .systemLibrary(name: "CARPACK", path: "Sources/CARPACK"),
         .systemLibrary(name: "CKissFFT", path: "Sources/CKissFFT"),
@@ -114,7 +116,7 @@ let package = Package(
         // several plugins share.
         .target(
             name: "OrreryFormats",
-            dependencies: ["OrreryCore"],
+            dependencies: ["OrreryCore", "CISAL"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

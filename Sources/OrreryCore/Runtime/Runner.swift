@@ -56,6 +56,16 @@ public struct Runner: Sendable {
             options.events(.notice("removed \(stale.count) temporary file\(stale.count == 1 ? "" : "s") left by an interrupted run: "
                                    + stale.joined(separator: ", ")))
         }
+        // The same for the cache's own temporaries (only a cache the caller chose: the stand-in
+        // below lives in the system's temporary folder, which is not Orrery's to sweep).
+        if let cache = options.cache {
+            let staleEntries = cache.removeStaleTemporaries()
+            if !staleEntries.isEmpty {
+                options.events(.notice("removed \(staleEntries.count) temporary file\(staleEntries.count == 1 ? "" : "s") "
+                                       + "left in the cache \(cache.directory.path) by an interrupted run: "
+                                       + staleEntries.joined(separator: ", ")))
+            }
+        }
         do {
             try await withThrowingTaskGroup(of: (String, StepValue, StepSummary, RunRecord.StepRecord).self) { group in
                 while true {
