@@ -43,7 +43,7 @@ let pluginDependencies: [String: [Target.Dependency]] = [
     "ExporterProjector": ["OrreryViews"],
     "ExporterBookmarks": ["OrreryViews"],
     "ExporterSprite": ["OrreryViews"],
-    "ExporterSVG": ["OrreryViews"],
+    "ExporterSVG": ["OrreryViews", "OrreryRaster"],
     "ExporterHTML": ["OrreryViews"],
     "LoaderCheckpoint": ["OrreryFormats"],
     "LoaderSafetensors": ["OrreryFormats"],
@@ -100,9 +100,14 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+        // Intel ISA-L's CRC-32C (libisal-dev), for the checksums of TensorFlow checkpoints.
+        .systemLibrary(name: "CISAL", path: "Sources/CISAL"),
         // ARPACK-NG (BSD) for UMAP's spectral initialisation; KissFFT (BSD) for FFT t-SNE.
         .systemLibrary(name: "CARPACK", path: "Sources/CARPACK"),
         .systemLibrary(name: "CKissFFT", path: "Sources/CKissFFT"),
+        // librsvg + cairo (LGPL, linked dynamically) to rasterise the SVG exporter's figures.
+        .systemLibrary(name: "CRSVG", path: "Sources/CRSVG", pkgConfig: "librsvg-2.0",
+                       providers: [.apt(["librsvg2-dev"])]),
         .target(
             name: "OrreryCore",
             dependencies: ["CBLAS", .product(name: "Yams", package: "Yams"),
@@ -113,7 +118,7 @@ let package = Package(
         // several plugins share.
         .target(
             name: "OrreryFormats",
-            dependencies: ["OrreryCore"],
+            dependencies: ["OrreryCore", "CISAL"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -134,6 +139,18 @@ let package = Package(
         .target(
             name: "OrreryUMAP",
             dependencies: ["OrreryCore", "CARPACK"],
+            swiftSettings: swiftSettings
+        ),
+        // An SVG drawn by a plugin, as PNG pixels (librsvg): the one rasteriser, so a PNG is
+        // always the same drawing as its SVG. Only exporter.svg links it.
+        .target(
+            name: "OrreryRaster",
+            dependencies: ["OrreryCore", "OrreryViews", "CRSVG"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "OrreryRasterTests",
+            dependencies: ["OrreryRaster", "OrreryCore", "OrreryTesting"],
             swiftSettings: swiftSettings
         ),
         .target(

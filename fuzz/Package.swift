@@ -5,7 +5,7 @@
 // the main package, so `swift build` and `swift test` never compile them.
 import PackageDescription
 
-let targets = ["FuzzWorkflow", "FuzzNPY", "FuzzGloVe", "FuzzTSV", "FuzzWord2Vec", "FuzzMetadataTSV", "FuzzCacheEntry", "FuzzTensorBundle", "FuzzSafetensors"]
+let targets = ["FuzzWorkflow", "FuzzNPY", "FuzzGloVe", "FuzzTSV", "FuzzWord2Vec", "FuzzMetadataTSV", "FuzzCacheEntry", "FuzzTensorBundle", "FuzzSafetensors", "FuzzPluginManifest", "FuzzProcessOutput"]
 
 let package = Package(
     name: "OrreryFuzz",

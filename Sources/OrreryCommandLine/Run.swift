@@ -46,6 +46,8 @@ struct Run: AsyncParsableCommand {
                 forced.formUnion(plan.steps.map(\.id))
             } else if plan.step(id) != nil {
                 forced.insert(id)
+            } else if !plan.combinations(of: id).isEmpty {
+                forced.formUnion(plan.combinations(of: id))
             } else {
                 printError("error: --force: no step '\(id)' in \(file)"
                            + (Suggestion.closest(to: id, in: plan.steps.map(\.id)).map { "; did you mean '\($0)'?" } ?? ""))

@@ -1,14 +1,38 @@
+import CISAL
+
 /// CRC-32C (Castagnoli, reflected polynomial 0x82F63B78), the checksum LevelDB tables and
 /// TensorFlow's tensor bundles store — "masked" (`mask`) where it is kept next to the bytes it
 /// covers, so that a CRC of data that itself holds CRCs stays well spread.
 ///
-/// Computed slicing-by-8 (eight 256-entry tables, eight bytes a step), in software: no
-/// processor-specific instructions.
+/// Computed by Intel ISA-L (`crc32_iscsi`, which uses the processor's crc32 and carry-less
+/// multiply instructions when it has them, as TensorFlow's own reader does): a 458 MiB tensor is
+/// checked in about 0.1 s, where the portable slicing-by-8 below took 0.3 s. `portable` stays as
+/// the reference the tests compare against.
 public enum CRC32C {
     /// The CRC-32C of `bytes`, continuing from `crc` (the CRC of the bytes before them; 0 to start).
     ///
     /// - Complexity: O(n).
     public static func checksum(_ bytes: UnsafeRawBufferPointer, continuing crc: UInt32 = 0) -> UInt32 {
+        guard let base = bytes.baseAddress else { return crc }
+        // ISA-L keeps the register as it is (no inversion on entry or exit) and takes an `int`
+        // length: the standard CRC is ~crc32_iscsi(…, ~crc), in pieces below 2 GiB.
+        var c = ~crc
+        var offset = 0
+        while offset < bytes.count {
+            let n = min(bytes.count - offset, 1 << 30)
+            // ISA-L only reads the buffer; its C signature lacks the `const`.
+            let p = UnsafeMutablePointer(mutating: (base + offset).assumingMemoryBound(to: UInt8.self))
+            c = crc32_iscsi(p, Int32(n), c)
+            offset += n
+        }
+        return ~c
+    }
+
+    /// The same CRC, slicing-by-8 in Swift (eight 256-entry tables, eight bytes a step): the
+    /// reference for `checksum`.
+    ///
+    /// - Complexity: O(n).
+    static func portable(_ bytes: UnsafeRawBufferPointer, continuing crc: UInt32 = 0) -> UInt32 {
         var c = ~crc
         guard let base = bytes.baseAddress else { return crc }
         let n = bytes.count

@@ -78,7 +78,7 @@ public struct SafetensorsHeader: Sendable, Equatable {
             guard let t = value as? [String: Any] else { throw bad("tensor '\(name)' is not an object") }
             guard let dtype = t["dtype"] as? String else { throw bad("tensor '\(name)' has no dtype") }
             guard let shapeValues = t["shape"] as? [Any], let shape = integers(shapeValues), shape.allSatisfy({ $0 >= 0 }) else {
-                throw bad("tensor '\(name)' has no shape of non-negative integers")
+                throw bad("tensor '\(name)' has no shape: expected a list of non-negative whole numbers (each below 9e15)")
             }
             guard let offsetValues = t["data_offsets"] as? [Any], let offsets = integers(offsetValues), offsets.count == 2 else {
                 throw bad("tensor '\(name)' has no data_offsets [begin, end]")

@@ -9,6 +9,8 @@
 //   orrery-bench umap --data X.npy [--rows N] [--metric cosine] [--epochs E] [--out layout.npy]
 //   orrery-bench quality --data X.npy [--rows N]
 //   orrery-bench neighbors-export --data X.npy [--rows N] [--k 100] [--metadata words.tsv]
+//   orrery-bench load-checkpoint --path PREFIX --tensor NAME [--checksum]
+//   orrery-bench load-safetensors --path FILE --tensor NAME [--checksum]
 import Foundation
 import OrreryCore
 import OrreryPlugins
@@ -55,6 +57,10 @@ func numbers(_ xs: [Double]) -> String { "[" + xs.map { String($0) }.joined(sepa
 
 func run() async throws {
     let args = Array(CommandLine.arguments.dropFirst())
+    if let command = args.first, command.hasPrefix("load-") {
+        try await load(command, args)
+        return
+    }
     guard let command = args.first, let path = option("data", args) else {
         throw BenchFailure(description: "usage: orrery-bench pca|knn|tsne|quality --data X.npy [--rows N] …")
     }
@@ -152,8 +158,30 @@ func run() async throws {
         let n = Neighbors(metric: "metric.cosine", unit: "", embedding: e, queries: Array(0..<x.rows), k: k,
                           indices: result.indices, distances: result.distances)
         var bytes = 0, tsvBytes = 0, referenceBytes = 0
+        var cpu = cpuSeconds()
         let text = seconds { bytes = NeighborsText.text(n, decimals: 3).count }
+        let textCPU = cpuSeconds() - cpu
+        cpu = cpuSeconds()
         let tsv = seconds { tsvBytes = NeighborsText.tsv(n).count }
+        let tsvCPU = cpuSeconds() - cpu
+        // The whole step, as `orrery run` runs it: the bytes, the file written (temporary file,
+        // rename) into a fresh output folder, and the short terminal report.
+        let registry = PluginRegistry.builtIn
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("orrery-bench-\(getpid())")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var exportSeconds: [String: Double] = [:]
+        var reportLines = 0
+        for file in ["neighbors.txt", "neighbors.tsv"] {
+            guard let entry = registry["exporter.neighbors"],
+                  case .success(let step) = entry.prepare(try YAMLSource(path: "bench", text: "{ path: \(file) }").compose())
+            else { throw BenchFailure(description: "exporter.neighbors is not usable in this build") }
+            let context = StepContext(stepID: "export", seed: 1, inputDirectory: folder, outputDirectory: folder,
+                                      registry: registry)
+            let start = DispatchTime.now().uptimeNanoseconds
+            let value = try await step.run(StepInputs(["input": [.neighbors(n)]]), context: context)
+            exportSeconds[file] = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            if case .files(let r) = value { reportLines = r.report?.split(separator: "\n").count ?? 0 }
+        }
         let reference = seconds {
             let lines = n.queries.indices.map { q in
                 n.embedding.label(n.queries[q]) + ": " + n.list(q).map {
@@ -163,8 +191,12 @@ func run() async throws {
             referenceBytes = (lines.joined(separator: "\n") + "\n").utf8.count
         }
         print(json(common + [("k", String(k)), ("text_seconds", String(text)), ("tsv_seconds", String(tsv)),
+                             ("text_cpu_seconds", String(textCPU)), ("tsv_cpu_seconds", String(tsvCPU)),
                              ("string_building_seconds", String(reference)), ("text_bytes", String(bytes)),
                              ("tsv_bytes", String(tsvBytes)), ("same_size_as_string_building", String(bytes == referenceBytes)),
+                             ("export_text_seconds", String(exportSeconds["neighbors.txt"] ?? .nan)),
+                             ("export_tsv_seconds", String(exportSeconds["neighbors.tsv"] ?? .nan)),
+                             ("report_lines", String(reportLines)),
                              ("peak_rss_mib", String(peakMiB()))]))
 
     case "quality":
@@ -247,6 +279,36 @@ func run() async throws {
     default:
         throw BenchFailure(description: "unknown command '\(command)'")
     }
+}
+
+/// `load-checkpoint` / `load-safetensors`: one loader step, as `orrery run` runs it (files mapped,
+/// CRCs checked, labels made), in a process of its own so that bench/loading.py times the whole
+/// process. Prints the loader's own time too; with `--checksum`, the SHA-256 of the float32 values
+/// (row order, little-endian) to compare with what TensorFlow and safetensors read.
+func load(_ command: String, _ args: [String]) async throws {
+    guard let path = option("path", args), let tensor = option("tensor", args) else {
+        throw BenchFailure(description: "usage: orrery-bench \(command) --path FILE --tensor NAME [--checksum]")
+    }
+    let id = command == "load-checkpoint" ? "loader.checkpoint" : "loader.safetensors"
+    let registry = PluginRegistry.builtIn
+    guard let entry = registry[id],
+          case .success(let step) = entry.prepare(try YAMLSource(path: "bench", text: "{ path: '\(path)', tensor: '\(tensor)' }").compose())
+    else { throw BenchFailure(description: "\(id) did not accept { path: \(path), tensor: \(tensor) }") }
+    let folder = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+    let context = StepContext(stepID: "load", seed: 1, inputDirectory: folder, outputDirectory: folder, registry: registry)
+    let cpuStart = cpuSeconds()
+    let start = DispatchTime.now().uptimeNanoseconds
+    let value = try await step.run(StepInputs([:]), context: context)
+    let time = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    guard case .embedding(let e) = value else { throw BenchFailure(description: "\(id) returned no embedding") }
+    var fields: [(String, String)] = [("loader", "\"\(id)\""), ("rows", String(e.vectors.rows)),
+                                      ("columns", String(e.vectors.columns)), ("seconds", String(time)),
+                                      ("cpu_seconds", String(cpuSeconds() - cpuStart)), ("peak_rss_mib", String(peakMiB()))]
+    if args.contains("--checksum") {
+        let digest = e.vectors.storage.withUnsafeBytes { ContentHash.of(Data($0)) }
+        fields.append(("sha256", "\"\(digest)\""))
+    }
+    print(json(fields))
 }
 
 do {

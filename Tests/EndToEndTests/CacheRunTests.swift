@@ -111,6 +111,47 @@ import Testing
         #expect(unchanged.executed == [:])
     }
 
+    /// The sweep study, run twice with every plugin counting its executions: after one matrix
+    /// value changes (perplexity 50 → 40), only its two combinations and the two exporters run
+    /// again; the run record has one entry per combination, each with its parameters and seed.
+    @Test func sweepStudyRerunsOnlyTheChangedCombination() async throws {
+        let folder = Fixtures.temporaryDirectory()
+        let original = try String(contentsOf: Fixtures.workflowsDirectory.appendingPathComponent("digits-sweep.yaml"),
+                                  encoding: .utf8)
+        let data = Fixtures.workflowsDirectory.appendingPathComponent("data").path
+        let executions = Mutex<[String: Int]>([:])
+        let registry = PluginRegistry(entries: PluginRegistry.builtIn.entries.map {
+            $0.instrumented { id in executions.withLock { $0[id, default: 0] += 1 } }
+        })
+        let workflow = folder.appendingPathComponent("sweep.yaml")
+        let output = folder.appendingPathComponent("out")
+        func run(_ text: String) async throws -> (executed: [String: Int], outcome: Runner.Outcome) {
+            try text.replacingOccurrences(of: "path: data/", with: "path: \(data)/")
+                .replacingOccurrences(of: "metadata: data/", with: "metadata: \(data)/")
+                .write(to: workflow, atomically: true, encoding: .utf8)
+            executions.withLock { $0 = [:] }
+            let plan = try WorkflowPlan.load(path: workflow.path, registry: registry).get()
+            let outcome = try await Runner(registry: registry).run(plan, options: .init(outputDirectory: output, cache: StepCache(directory: folder.appendingPathComponent("cache"))))
+            return (executions.withLock { $0 }, outcome)
+        }
+        let ids = WorkflowStudiesTests.digitsSweepIDs
+        let first = try await run(original)
+        #expect(first.executed == Dictionary(uniqueKeysWithValues: (["digits", "umap", "figure", "page"] + ids).map { ($0, 1) }))
+        // The lock: one entry per combination, each with its own key, parameters and seed.
+        try RunRecord(orrery: OrreryVersion.current, workflow: .init(name: "digits-sweep", path: workflow.path, sha256: ""),
+                      steps: first.outcome.records).write(to: output)
+        let lock = try #require(RunRecord.read(from: output))
+        let swept = lock.steps.filter { $0.id.hasPrefix("tsne[") }
+        #expect(swept.map(\.id) == ids)
+        #expect(Set(swept.map(\.key)).count == 6)
+        #expect(swept.map(\.seed) == [1, 2, 1, 2, 1, 2])
+        #expect(swept.allSatisfy { $0.plugin == "reducer.tsne" })
+        let matrix = "matrix: { perplexity: [5, 30, 50], seed: [1, 2] }"
+        #expect(original.contains(matrix), "the study's matrix changed; update this test")
+        let second = try await run(original.replacingOccurrences(of: matrix, with: "matrix: { perplexity: [5, 30, 40], seed: [1, 2] }"))
+        #expect(second.executed == ["tsne[perplexity=40,seed=1]": 1, "tsne[perplexity=40,seed=2]": 1, "figure": 1, "page": 1])
+    }
+
     @Test func aChangedInputFileRerunsTheLoader() async throws {
         let p = try Project()
         let before = try await p.run()

@@ -117,6 +117,11 @@ import Testing
         .init("CRLF line ends with an error", (header + "steps:\n  load:\n    uses: loader.nyp\n").replacingOccurrences(of: "\n", with: "\r\n"), "w.yaml:5:11: error: unknown plugin 'loader.nyp'; did you mean 'loader.npy'?\n    uses: loader.nyp\n          ^\n1 error found"),
         .init("CRLF line ends", (header + "steps:\n" + npyStep).replacingOccurrences(of: "\n", with: "\r\n"), "ok"),
         .init("byte-order mark", "\u{FEFF}" + header + "steps:\n" + npyStep, "ok"),
+        // Issue 11 §4: what `validate` must find before any loader runs.
+        .init("an unknown metric name", header + "steps:\n" + npyStep + "  near:\n    uses: selector.neighbors\n    from: load\n    with: { of: good, metric: cosin }\n", "w.yaml:10:31: error: invalid value for 'metric': no metric 'cosin'; did you mean 'cosine'?; known metrics: cosine, angle, euclidean, dot\n    with: { of: good, metric: cosin }\n                              ^\n1 error found"),
+        .init("a bad /regex/ in of:", header + "steps:\n" + npyStep + "  near:\n    uses: selector.neighbors\n    from: load\n    with: { of: '/[a/' }\n", "w.yaml:10:17: error: invalid value for 'of': '/[a/' is not a valid regular expression (write a plain label, or a regex such as /^bad$/)\n    with: { of: '/[a/' }\n                ^\n1 error found"),
+        .init("a bad /regex/ in queries:", header + "steps:\n" + npyStep + "  near:\n    uses: metric.cosine\n    from: load\n    with: { queries: ['/(x/'] }\n", "w.yaml:10:23: error: invalid value for 'queries.0': '/(x/' is not a valid regular expression (write a plain label, or a regex such as /^bad$/)\n    with: { queries: ['/(x/'] }\n                      ^\n1 error found"),
+        .init("a bad pattern for selector.regex", header + "steps:\n" + npyStep + "  pick:\n    uses: selector.regex\n    from: load\n    with: { pattern: '[' }\n", "w.yaml:10:22: error: invalid value for 'pattern': '[' is not a valid regular expression\n    with: { pattern: '[' }\n                     ^\n1 error found"),
         .init("a very long key", header + "steps:\n  " + String(repeating: "k", count: 2000) + ":\n    uses: loader.npy\n", "w.yaml:4:2003: error: YAML syntax: mapping values are not allowed in this context\n…kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk:\n                                                             ^\n1 error found"),
     ]
 
@@ -131,6 +136,8 @@ import Testing
         case .failure(let d): message = d.description.replacingOccurrences(of: folder.path + "/", with: "")
         }
         #expect(message == c.expected, "\(c.name)")
+        // Validation writes nothing: the folder holds the workflow alone.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["w.yaml"], "\(c.name) wrote a file")
         try Self.dump(c.name, message)
     }
 
@@ -171,6 +178,31 @@ import Testing
     static let glove = "uses: loader.glove\n    with: { path: v.txt }"
     static let tsv = "uses: loader.tsv\n    with: { path: v.tsv }"
     static let w2v = "uses: loader.word2vec\n    with: { path: v.bin }"
+
+    static let checkpointLoad = "uses: loader.checkpoint\n    with: { path: model.ckpt-1, tensor: word_embedding }"
+    static let safetensorsLoad = "uses: loader.safetensors\n    with: { path: m.safetensors, tensor: w }"
+
+    /// The TF1 checkpoint TensorFlow wrote (Tests/Fixtures/checkpoints/tf1), its `.index` and data
+    /// shard changed by `index` and `data`. The 728-byte shard holds beta1_power and beta2_power
+    /// (4 bytes each), then word_embedding (bytes 8..<248), then its two Adam slots.
+    static func ckpt(index: (inout [UInt8]) -> Void = { _ in }, data: (inout [UInt8]) -> Void = { _ in }) -> [String: [UInt8]] {
+        let folder = Fixtures.checkpoints.appendingPathComponent("tf1")
+        var i = (try? [UInt8](Data(contentsOf: folder.appendingPathComponent("model.ckpt-1.index")))) ?? []
+        var d = (try? [UInt8](Data(contentsOf: folder.appendingPathComponent("model.ckpt-1.data-00000-of-00001")))) ?? []
+        index(&i)
+        data(&d)
+        return ["model.ckpt-1.index": i, "model.ckpt-1.data-00000-of-00001": d]
+    }
+
+    /// A safetensors file: the header length (`declared`, or the JSON's own), the JSON, `body`
+    /// bytes of float32 1s (whole floats; the rest zero bytes).
+    static func safetensors(_ json: String, body: Int, declared: UInt64? = nil) -> [UInt8] {
+        let header = Array(json.utf8)
+        let length = declared ?? UInt64(header.count)
+        var bytes = withUnsafeBytes(of: length.littleEndian, Array.init) + header
+        bytes += floats([Float](repeating: 1, count: body / 4)) + [UInt8](repeating: 0, count: body % 4)
+        return bytes
+    }
 
     static let dataCases: [DataCase] = [
         // .npy
@@ -234,6 +266,22 @@ import Testing
         .init("word2vec: absurd header", ["v.bin": text("999999999999 999999999999\na ")], w2v, "v.bin:1: bad header '999999999999 999999999999': expected 'N D' (rows and dimensions, positive integers)"),
         .init("word2vec: huge header", ["v.bin": text("1099511627775 268435455\na ")], w2v,
               "v.bin: truncated: the header says 1099511627775 rows of 268435455 float32 values (at least 9223372036854775807 more bytes), but only 2 bytes follow it"),
+        // loader.checkpoint: the TF1 fixture TensorFlow wrote, damaged.
+        .init("checkpoint: wrong magic number", ckpt(index: { $0[$0.count - 1] ^= 0xFF }), checkpointLoad, "model.ckpt-1.index: wrong magic number 0x244775248b80fb57 at byte 241 (a table ends with 0xdb4775248b80fb57); the file is not a TensorFlow checkpoint index, or it was cut short"),
+        .init("checkpoint: truncated .index", ckpt(index: { $0.removeLast(20) }), checkpointLoad, "model.ckpt-1.index: wrong magic number 0x0 at byte 221 (a table ends with 0xdb4775248b80fb57); the file is not a TensorFlow checkpoint index, or it was cut short"),
+        .init("checkpoint: truncated data shard", ckpt(data: { $0.removeLast($0.count - 200) }), checkpointLoad, "model.ckpt-1.data-00000-of-00001: truncated: tensor 'word_embedding' needs bytes 8..<248, but the shard has 200; the file was cut short"),
+        .init("checkpoint: CRC mismatch in the data", ckpt(data: { $0[100] ^= 0x01 }), checkpointLoad, "model.ckpt-1.data-00000-of-00001: CRC mismatch for tensor 'word_embedding' (bytes 8..<248): the data file is damaged or does not belong to this index"),
+        .init("checkpoint: an unknown tensor", ckpt(), "uses: loader.checkpoint\n    with: { path: model.ckpt-1, tensor: word_embeding }", "invalid value for 'tensor': no tensor 'word_embeding' in model.ckpt-1; its 2-D tensors, closest first: 'word_embedding' (12 × 5)"),
+        .init("checkpoint: no data shard", ckpt().filter { !$0.key.contains(".data-") }, checkpointLoad, "no such file: model.ckpt-1.data-00000-of-00001 (data shard 1 of 1 of checkpoint model.ckpt-1; copy every model.ckpt-1.data-* file with the .index)"),
+        // loader.safetensors
+        .init("safetensors: header longer than the file", ["m.safetensors": safetensors(#"{"w":{"dtype":"F32","shape":[2,2],"data_offsets":[0,16]}}"#, body: 16, declared: 4096)], safetensorsLoad, "m.safetensors: the header length says 4096 bytes, but the file has only 73 after it; the file was cut short or is not a safetensors file"),
+        .init("safetensors: overlapping offsets", ["m.safetensors": safetensors(#"{"a":{"dtype":"F32","shape":[2,2],"data_offsets":[0,16]},"w":{"dtype":"F32","shape":[2,2],"data_offsets":[8,24]}}"#, body: 24)], safetensorsLoad, "m.safetensors: the data of tensors 'a' [0, 16) and 'w' [8, 24) overlap"),
+        .init("safetensors: data beyond the file", ["m.safetensors": safetensors(#"{"w":{"dtype":"F32","shape":[2,2],"data_offsets":[0,16]}}"#, body: 8)], safetensorsLoad, "m.safetensors: tensor 'w' has data_offsets [0, 16], outside the 8 bytes of data after the header"),
+        .init("safetensors: an unsupported dtype", ["m.safetensors": safetensors(#"{"w":{"dtype":"I64","shape":[2,2],"data_offsets":[0,32]}}"#, body: 32)], safetensorsLoad, "m.safetensors: tensor 'w' has dtype I64, which Orrery does not load; it reads F32, F64, F16 and BF16 tensors"),
+        .init("safetensors: a 3-D tensor", ["m.safetensors": safetensors(#"{"w":{"dtype":"F32","shape":[1,2,2],"data_offsets":[0,16]}}"#, body: 16)], safetensorsLoad, "tensor 'w' in m.safetensors has shape 1 × 2 × 2 (3-D), but an embedding is a 2-D tensor (rows × dimensions); m.safetensors holds no 2-D tensor"),
+        .init("safetensors: a huge header length", ["m.safetensors": safetensors("{}", body: 0, declared: UInt64.max)], safetensorsLoad, "m.safetensors: the header length says 18446744073709551615 bytes, but the file has only 2 after it; the file was cut short or is not a safetensors file"),
+        .init("safetensors: a shape whose size overflows", ["m.safetensors": safetensors(#"{"w":{"dtype":"F32","shape":[4611686018427387904,4],"data_offsets":[0,16]}}"#, body: 16)], safetensorsLoad, "m.safetensors: tensor 'w' has no shape: expected a list of non-negative whole numbers (each below 9e15)"),
+        .init("safetensors: fewer tokens than rows", ["m.safetensors": safetensors(#"{"w":{"dtype":"F32","shape":[2,2],"data_offsets":[0,16]}}"#, body: 16), "vocab.txt": text("one\n")], "uses: loader.safetensors\n    with: { path: m.safetensors, tensor: w, vocab: vocab.txt }", "vocab.txt has 1 tokens but tensor 'w' has 2 rows; token i labels row i, so the counts must be equal (is it the vocabulary of this model?)"),
         .init("missing file", [:], glove, "no such file: v.txt"),
     ]
 
@@ -253,6 +301,10 @@ import Testing
             message = "\(failure.error)".replacingOccurrences(of: folder.path + "/", with: "")
         }
         #expect(message == c.expected, "\(c.name)")
+        // A loader that fails (or succeeds) leaves nothing behind in the output folder (the data's
+        // folder here): no partial file, no temporary.
+        let left = Set(try FileManager.default.contentsOfDirectory(atPath: folder.path))
+        #expect(left == Set(c.files.keys).union(["w.yaml"]), "\(c.name) left \(left.subtracting(c.files.keys).subtracting(["w.yaml"]).sorted())")
         try Self.dump(c.name, message)
     }
 
@@ -288,6 +340,19 @@ import Testing
     static let wordsMeta = text("good\nbad\nbest\nnothing\n")
     static let loadWords = "  load:\n    uses: loader.npy\n    with: { path: v.npy, metadata: m.tsv }\n"
 
+    /// A metric process plugin whose lists name row 2³¹ − 1 (int32 indices, float32 distances,
+    /// .npy files written by hand).
+    static let farPlugin = """
+        import struct
+        def npy(values, rows, columns, kind):
+            d = "{'descr': '<%s4', 'fortran_order': False, 'shape': (%d, %d), }" % (kind, rows, columns)
+            d += " " * (63 - (10 + len(d)) % 64) + "\\n"
+            return b"\\x93NUMPY\\x01\\x00" + struct.pack("<H", len(d)) + d.encode() + struct.pack("<%d%s" % (len(values), kind), *values)
+        open("indices.npy", "wb").write(npy([2147483647, 0, 1, 2], 4, 1, "i"))
+        open("distances.npy", "wb").write(npy([0.5] * 4, 4, 1, "f"))
+
+        """
+
     static let runCases: [RunCase] = [
         .init("custom axis from a word to itself", ["v.npy": words, "m.tsv": wordsMeta],
               loadWords + "  axis:\n    uses: reducer.custom-axis\n    from: load\n    with: { x: { from: good, to: good } }\n", "w.yaml:10:34: error: invalid value for 'x.to': is the same term as x.from ('good'): the axis would be zero for every point; name two different ends\n    with: { x: { from: good, to: good } }\n                                 ^\n1 error found"),
@@ -311,6 +376,26 @@ import Testing
               npyStep + "  t:\n    uses: exporter.tsv\n    from: load\n    with: { path: plain/x.tsv }\n", "w.yaml:7:3: error: step 't' (exporter.tsv) failed: refusing to write 'plain/x.tsv': 'plain' is a file, not a folder\n  t:\n  ^"),
         .init("an exporter onto a folder", ["v.npy": twoByTwo],
               npyStep + "  t:\n    uses: exporter.tsv\n    from: load\n    with: { path: folder }\n", "w.yaml:7:3: error: step 't' (exporter.tsv) failed: refusing to write 'folder': it is a folder; name a file\n  t:\n  ^"),
+        // Issue 11 §3: a count beyond the data is bounded by the data, with a word.
+        .init("k beyond the points (metric)", ["v.npy": words, "m.tsv": wordsMeta],
+              loadWords + "  near:\n    uses: metric.cosine\n    from: load\n    with: { queries: [good], k: 100000 }\n", "warning: near: 1 point is a zero vector (first: 'nothing'); cosine gives it no direction: equally far from every point, with arbitrary neighbours\nwarning: near: k = 100000 is more than the 3 other points; using k = 3"),
+        .init("k beyond the points (selector.neighbors)", ["v.npy": words, "m.tsv": wordsMeta],
+              loadWords + "  near:\n    uses: selector.neighbors\n    from: load\n    with: { of: good, k: 100000 }\n", "warning: near: k = 100000 is more than the 3 other points; using k = 3"),
+        .init("count beyond the points (selector.head)", ["v.npy": words, "m.tsv": wordsMeta],
+              loadWords + "  top:\n    uses: selector.head\n    from: load\n    with: { count: 100000 }\n", ""),
+        .init("count beyond the points (selector.sample)", ["v.npy": words, "m.tsv": wordsMeta],
+              loadWords + "  some:\n    uses: selector.sample\n    from: load\n    with: { count: 100000 }\n", "w.yaml:10:20: error: step 'some' (selector.sample) failed: invalid value for 'count': 100000 points asked of an input of 4\n    with: { count: 100000 }\n                   ^"),
+        // Found while writing the manifest fuzz target: hashing a `run:` argument that is a device or a pipe never
+        // ended (reading /dev/zero to its end); only regular files are program files now.
+        .init("a plugin manifest whose run: names /dev/zero", ["z.orrery-plugin.yaml": text("orrery-plugin: 1\nid: loader.zero\nkind: loader\nversion: \"1\"\nsummary: zero\nrun: [/dev/zero]\n")],
+              "  zero:\n    uses: loader.zero\nplugins: [z.orrery-plugin.yaml]\n", "w.yaml:4:3: error: step 'zero' (loader.zero) failed: loader.zero: program '/dev/zero' is not executable (chmod +x it, or name its interpreter in 'run:')\n  zero:\n  ^"),
+        // Found by FuzzProcessOutput (then as float32 indices, 1e30 trapped in Int(_:)); indices are
+        // int32/int64 now, and a row that does not exist is refused.
+        .init("a metric plugin's indices.npy holds a value that is no row number", ["v.npy": words, "m.tsv": wordsMeta,
+               "far.orrery-plugin.yaml": text("orrery-plugin: 1\nid: metric.far\nkind: metric\nversion: \"1\"\nsummary: far\nrun: [python3, far.py]\n"),
+               "far.py": text(farPlugin)],
+              loadWords + "  near:\n    uses: metric.far\n    from: load\nplugins: [far.orrery-plugin.yaml]\n",
+              "w.yaml:7:3: error: step 'near' (metric.far) failed: metric.far: cannot use its 'indices.npy': row 0, column 0 is 2147483647, outside 0..<4 (use -1 for no neighbour)\n  near:\n  ^"),
         .init("--set: a value of the wrong type", ["v.npy": twoByTwo],
               npyStep + "  head:\n    uses: selector.head\n    from: load\n", overrides: ["head.count=many"], "--set:1:12: error: parameter 'count' expects an integer, found a string\nhead.count=many\n           ^\n1 error found"),
         .init("--set: an empty value", ["v.npy": twoByTwo],
@@ -339,11 +424,13 @@ import Testing
         try ("orrery: 1\nname: r\nsteps:\n" + c.steps).write(toFile: path, atomically: true, encoding: .utf8)
         var lines: [String] = []
         let log = WarningLog()
-        switch WorkflowPlan.load(path: path, overrides: c.overrides, registry: .builtIn) {
+        // The built-ins plus the process plugins a workflow's `plugins:` names, as `orrery run` has them.
+        let registry = try ProcessPluginCatalog.registry(base: .builtIn, workflowPath: path, environment: [:]).get()
+        switch WorkflowPlan.load(path: path, overrides: c.overrides, registry: registry) {
         case .failure(let d): lines.append(d.description)
         case .success(let plan):
             do {
-                _ = try await Runner(registry: .builtIn).run(plan, options: .init(outputDirectory: output, events: log.record))
+                _ = try await Runner(registry: registry).run(plan, options: .init(outputDirectory: output, events: log.record))
             } catch {
                 lines.append("\(error)")
             }

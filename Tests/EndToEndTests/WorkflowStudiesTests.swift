@@ -17,6 +17,7 @@ import Testing
         "digits-atlas.yaml": checkDigitsAtlas,
         "digits-tsne.yaml": checkDigitsTSNE,
         "politics-isolate-tsne.yaml": checkPoliticsIsolateTSNE,
+        "digits-sweep.yaml": checkDigitsSweep,
     ]
 
     static var workflowFiles: [String] {
@@ -210,6 +211,46 @@ import Testing
         let n = try MetricStep.run(.euclidean, p, on: e, context: .testing())
         let same = (0..<e.count).filter { e.label($0) == e.label(n.list($0)[0].row) }.count
         return Double(same) / Double(e.count)
+    }
+
+    /// The six combinations of the t-SNE matrix, in matrix order (first key slowest).
+    static let digitsSweepIDs = [5, 30, 50].flatMap { p in [1, 2].map { "tsne[perplexity=\(p),seed=\($0)]" } }
+
+    /// Each combination ran with its own perplexity and seed (seeds give different layouts, each
+    /// good); the figure has one titled panel per layout and one legend; the PNG is the SVG at
+    /// 1,600 px and 144 dpi; the page holds the seven views.
+    static func checkDigitsSweep(_ r: Harness.Result) async throws {
+        #expect(r.outcome.records.map(\.id) == ["digits"] + digitsSweepIDs + ["umap", "figure", "page"]
+                || r.outcome.records.map(\.id) == ["digits"] + digitsSweepIDs + ["umap", "page", "figure"])
+        var layouts: [Embedding] = []
+        for (k, id) in digitsSweepIDs.enumerated() {
+            let e = try r.embedding(id)
+            #expect(e.count == 1797 && e.axes == ["tsne-0", "tsne-1"])
+            #expect(e.notes.number("perplexity") == [5.0, 30, 50][k / 2])
+            #expect(e.notes.number("seed") == Double(k % 2 + 1))
+            #expect((e.notes.number("trustworthiness@10") ?? 0) >= 0.98, "\(id)")
+            #expect(try nearestLabelAgreement(e) >= 0.85, "\(id)")
+            layouts.append(e)
+        }
+        #expect(layouts[0].vectors != layouts[1].vectors, "the two seeds gave one layout")
+        let record = try #require(r.outcome.records.first { $0.id == digitsSweepIDs[3] })
+        #expect(record.seed == 2 && "\(record.parameters)".contains("30"))
+        let svg = try r.text("digits-sweep.svg")
+        let titles = svg.components(separatedBy: "class=\"panel-title\"").dropFirst().compactMap { part -> String? in
+            guard let a = part.firstIndex(of: ">"), let b = part.firstIndex(of: "<") else { return nil }
+            return String(part[part.index(after: a)..<b])
+        }
+        #expect(titles == [5, 30, 50].flatMap { p in [1, 2].map { "t-SNE · perplexity \(p) · seed \($0)" } } + ["UMAP"])
+        #expect(svg.components(separatedBy: "class=\"legend\"").count == 2)
+        #expect(svg.components(separatedBy: "class=\"panel-quality\"").count == 8)
+        let width = try #require(Double(svg.components(separatedBy: "width=\"")[1].prefix { $0 != "\"" }))
+        let height = try #require(Double(svg.components(separatedBy: "height=\"")[1].prefix { $0 != "\"" }))
+        let png = try #require(try PNGProbe.read(r.output.appendingPathComponent("digits-sweep.png"), points: [(2, 2)]))
+        #expect(png.width == 1600 && png.height == Int((height * 1600 / width).rounded()))
+        #expect(abs((png.dpi ?? 0) - 144) < 0.1 && png.pixels == [[255, 255, 255]])
+        let html = try r.text("digits-sweep.html")
+        #expect(html.components(separatedBy: "\"coords\":[").count == 1 + 1 + 7)
+        #expect(html.contains("\"title\":\"t-SNE · perplexity 50 · seed 2\""))
     }
 
     static func checkDigitsTSNE(_ r: Harness.Result) async throws {

@@ -96,4 +96,56 @@ import Testing
             #expect(redraw < 100, "one redraw of 50,000 points took \(redraw) ms")
         }
     }
+
+    /// Three layouts of the same 200 points (a sweep): the page holds each as a view, and
+    /// Chromium shows the one the hash asks for.
+    static func views() -> [Embedding] {
+        let base = sample()
+        return [0, 2, 4].map { (c: Int) -> Embedding in
+            var notes = Notes()
+            notes.set("perplexity", Double(c * 10 + 5))
+            notes.set("trustworthiness@10", 0.9)
+            var shown = Notes()
+            shown.set("perplexity", Double(c * 10 + 5))
+            return base.projected(to: base.root.vectors.selecting(columns: [c, c + 1]), axes: ["tsne-0", "tsne-1"], notes: notes,
+                                  projection: .tsne(dimensions: 2, parameters: shown))
+        }
+    }
+
+    @Test func severalInputsBecomeViewsOfOnePage() async throws {
+        let out = Fixtures.temporaryDirectory()
+        var p = HTMLExporter.Parameters()
+        p.path = "views.html"
+        p.colorBy = "group"
+        p.neighbors = 3
+        let result = try await HTMLExporter.export(StepInputs(["input": Self.views().map { .embedding($0) }]), p,
+                                                   context: .testing(output: out))
+        #expect(result.report?.contains("in 3 views") == true)
+        let url = out.appendingPathComponent(p.path)
+        let d = try Self.data(try String(contentsOf: url, encoding: .utf8))
+        let views = d["views"] as? [[String: Any]] ?? []
+        #expect(views.map { $0["title"] as? String ?? "" } == ["perplexity 5", "perplexity 25", "perplexity 45"])
+        #expect(views.map { $0["quality"] as? String ?? "" } == ["trustworthiness 0.900", "trustworthiness 0.900", "trustworthiness 0.900"])
+        // View 2 is columns 4 and 5, scaled like the page's first view (centre, one extent).
+        let coords = views[2]["coords"] as? [[Int]] ?? []
+        let x = Self.views()[2].vectors.column(0), y = Self.views()[2].vectors.column(1)
+        let extent = max((x.max()! - x.min()!) / 2, (y.max()! - y.min()!) / 2)
+        #expect(abs(Double(coords[0][7]) / 1e4 - Double((x[7] - (x.max()! + x.min()!) / 2) / extent)) < 2e-4)
+        let shot = BrowserCheck.screenshots.appendingPathComponent("html-views.png")
+        let (status, output) = BrowserCheck.run(["html", url.path, "/^w1[0-9]$/", "label", (10...19).map(String.init).joined(separator: ","), shot.path],
+                                                environment: ["VIEW": "2"])
+        if status == 77 { print("skipping browser check: \(output)"); return }
+        print(output)
+        #expect(status == 0, "\(output)")
+        #expect(output.contains("ok view 2 shown: perplexity 45"))
+    }
+
+    @Test func viewsOfOtherPointsAreRefused() async throws {
+        let e = Self.sample()
+        let other = e.subset(Array(0..<50))
+        await #expect(throws: OrreryError.self) {
+            _ = try await HTMLExporter.export(StepInputs(["input": [.embedding(e), .embedding(other)]]), HTMLExporter.Parameters(),
+                                              context: .testing(output: Fixtures.temporaryDirectory()))
+        }
+    }
 }

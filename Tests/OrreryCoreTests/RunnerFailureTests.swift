@@ -87,6 +87,37 @@ enum TestPathExporter: Exporter {
         #expect(try FileManager.default.contentsOfDirectory(atPath: out.path) == ["a.tsv"])
     }
 
+    @Test func staleCacheTemporariesAreRemovedAndALiveWritersKept() async throws {
+        let out = Fixtures.temporaryDirectory()
+        let cache = StepCache(directory: Fixtures.temporaryDirectory())
+        let fm = FileManager.default
+        let objects = cache.directory.appendingPathComponent("objects/ab")
+        let manifests = cache.directory.appendingPathComponent("manifests")
+        try fm.createDirectory(at: objects, withIntermediateDirectories: true)
+        try fm.createDirectory(at: manifests, withIntermediateDirectories: true)
+        // A dead writer's (pid 2147483646 cannot exist on Linux: pid_max is at most 2^22), a live
+        // one's (this process), and a file of the user's that only looks similar.
+        let dead = ".orrery-tmp-2147483646-0A1B-abcdef"
+        let deadManifest = ".orrery-tmp-2147483646-0A1C-p1.json"
+        let alive = ".orrery-tmp-\(getpid())-0A1D-abcd01"
+        let other = "orrery-tmp-2147483646-not-ours"
+        for (folder, name) in [(objects, dead), (manifests, deadManifest), (objects, alive), (objects, other)] {
+            try "partial".write(to: folder.appendingPathComponent(name), atomically: false, encoding: .utf8)
+        }
+        let p = try plan("orrery: 1\nname: t\nsteps:\n  load: { uses: loader.test }\n")
+        let log = WarningLog()
+        _ = try await Runner(registry: registry).run(p, options: .init(outputDirectory: out, events: log.record, cache: cache))
+        let notices = log.all.compactMap { if case .notice(let m) = $0 { return m } else { return nil } }
+        #expect(notices == ["removed 2 temporary files left in the cache \(cache.directory.path) by an interrupted run: "
+                            + "manifests/\(deadManifest), objects/ab/\(dead)"])
+        #expect(!fm.fileExists(atPath: objects.appendingPathComponent(dead).path))
+        #expect(!fm.fileExists(atPath: manifests.appendingPathComponent(deadManifest).path))
+        #expect(fm.fileExists(atPath: objects.appendingPathComponent(alive).path))
+        #expect(fm.fileExists(atPath: objects.appendingPathComponent(other).path))
+        // A second run finds nothing more to remove.
+        #expect(cache.removeStaleTemporaries().isEmpty)
+    }
+
     @Test func anUnusableOutputFolderFailsBeforeAnyStep() async throws {
         let base = Fixtures.temporaryDirectory()
         let file = base.appendingPathComponent("file")

@@ -21,6 +21,24 @@ import Testing
         }
     }
 
+    /// ISA-L's CRC equals the portable slicing-by-8 one on every length around its block sizes
+    /// and alignments, continuing from any CRC.
+    @Test func isaLEqualsThePortableCRC() {
+        var g = SeededGenerator(seed: 5)
+        let bytes = (0..<20_000).map { _ in UInt8(truncatingIfNeeded: g.next()) }
+        bytes.withUnsafeBytes { raw in
+            for start in [0, 1, 3, 8, 13] {
+                for length in [0, 1, 7, 8, 15, 16, 31, 63, 64, 127, 255, 256, 1023, 1024, 4095, 4097, 19_000] {
+                    let piece = UnsafeRawBufferPointer(rebasing: raw[start..<(start + length)])
+                    for seed in [UInt32(0), 0xE306_9283] {
+                        #expect(CRC32C.checksum(piece, continuing: seed) == CRC32C.portable(piece, continuing: seed),
+                                "start \(start), length \(length)")
+                    }
+                }
+            }
+        }
+    }
+
     @Test(arguments: [UInt32(0), 1, 0xE306_9283, 0xFFFF_FFFF, 0x8000_0000])
     func maskRoundTrips(_ crc: UInt32) {
         #expect(CRC32C.unmask(CRC32C.mask(crc)) == crc)

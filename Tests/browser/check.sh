@@ -2,6 +2,7 @@
 # Checks an Orrery HTML page or SVG plot in headless Chromium (Debian's `chromium`).
 #
 #   check.sh html FILE QUERY COLUMN EXPECTED SHOT.png   # EXPECTED: comma-separated row indices
+#                                                        # VIEW=K in the environment: show view K
 #   check.sh svg  FILE CIRCLES SHOT.png                 # CIRCLES: number of points drawn
 #
 # Asserts, printing "ok …" or "FAIL …" per check (exit status 1 on any failure):
@@ -62,7 +63,7 @@ tmp=$(mktemp -d)
 case $kind in
 html)
   query=$3; column=$4; expected=$5; shot=$6
-  hash="search=$(urlencode "$query")&column=$(urlencode "$column")&select=0&bench"
+  hash="search=$(urlencode "$query")&column=$(urlencode "$column")&select=0&bench${VIEW:+&view=$VIEW}"
   start=$(date +%s%N)
   $BROWSER $FLAGS --enable-logging=stderr --v=0 --virtual-time-budget=20000 --dump-dom "file://$file#$hash" >"$tmp/dom.html" 2>"$tmp/log.txt"
   end=$(date +%s%N)
@@ -73,6 +74,10 @@ html)
   got=$(echo "$body" | sed -n 's/.*data-matches="\([^"]*\)".*/\1/p')
   [ "$got" = "$expected" ] && ok "search $query over $column selected [$got]" || bad "search $query over $column selected [$got], expected [$expected]"
   echo "$body" | grep -q 'data-neighbours="[0-9]' && ok "clicked point lists neighbours" || echo "note no neighbours listed (neighbors: 0?)"
+  if [ -n "${VIEW:-}" ]; then
+    shown=$(echo "$body" | sed -n 's/.*data-view="\([^"]*\)".*/\1/p')
+    [ "$shown" = "$VIEW" ] && ok "view $VIEW shown: $(echo "$body" | sed -n 's/.*data-view-title="\([^"]*\)".*/\1/p')" || bad "view [$shown] shown, expected [$VIEW]"
+  fi
   echo "timings load_ms=$(echo "$body" | sed -n 's/.*data-load-ms="\([^"]*\)".*/\1/p') redraw_ms=$(echo "$body" | sed -n 's/.*data-draw-ms="\([^"]*\)".*/\1/p') hover_us=$(echo "$body" | sed -n 's/.*data-hover-us="\([^"]*\)".*/\1/p') project_ms=$(echo "$body" | sed -n 's/.*data-project-ms="\([^"]*\)".*/\1/p')  grid_ms=$(echo "$body" | sed -n 's/.*data-grid-ms="\([^"]*\)".*/\1/p') chromium_wall_ms=$(( (end - start) / 1000000 ))"
   $BROWSER $FLAGS --virtual-time-budget=20000 --screenshot="$shot" "file://$file#$hash" >/dev/null 2>&1
   nonblank "$shot" && ok "screenshot $shot is not blank" || bad "screenshot $shot is blank"

@@ -29,9 +29,11 @@ public enum HTMLExporter: Exporter {
     }
 
     public static let descriptor = PluginDescriptor(
-        id: "exporter.html", kind: .exporter, version: "1.0.0",
+        id: "exporter.html", kind: .exporter, version: "1.1.0",
         summary: "One self-contained HTML page: pan, zoom, 3-D rotation, hover, /regex/ search, colour by column, nearest neighbours.",
-        inputs: [.embedding],
+        inputs: [PortDescriptor("input", accepts: [.embedding],
+                                summary: "the points; several (a swept step, or a list of steps) of the same points become views the page flips between",
+                                multiple: true)],
         parameters: Parameters.self,
         example: """
             orrery: 1
@@ -48,11 +50,13 @@ public enum HTMLExporter: Exporter {
 
     /// - Complexity: O(n²·d) for the neighbours (blocked sgemm), O(n) for the rest.
     public static func export(_ inputs: StepInputs, _ p: Parameters, context: StepContext) async throws -> ExportResult {
-        let e = try inputs.embedding()
+        let views = inputs.embeddings()
+        guard let e = views.first else { throw OrreryError.missingInput("input") }
         guard e.count > 0 else { throw OrreryError.emptyDataset("nothing to draw") }
-        let html = try render(e, p, context: context)
+        let html = try render(views, p, context: context)
         let path = try context.write(html, to: p.path)
-        return ExportResult(files: [path], report: "\(e.count) points, \(html.utf8.count / 1024) KiB: \(path)")
+        return ExportResult(files: [path], report: "\(e.count) points" + (views.count > 1 ? " in \(views.count) views" : "")
+                            + ", \(html.utf8.count / 1024) KiB: \(path)")
     }
 
     static func json<T: Encodable>(_ v: T) -> String {
@@ -72,7 +76,22 @@ public enum HTMLExporter: Exporter {
     }
 
     public static func render(_ e: Embedding, _ p: Parameters, context: StepContext) throws -> String {
+        try render([e], p, context: context)
+    }
+
+    /// The page for `views`: several embeddings of the same points (a sweep), one shown at a time,
+    /// with a button per view; metadata, search and neighbours are the first one's.
+    public static func render(_ views: [Embedding], _ p: Parameters, context: StepContext) throws -> String {
+        guard let e = views.first else { throw OrreryError.missingInput("input") }
+        for (k, v) in views.enumerated().dropFirst() where v.rows != e.rows {
+            throw OrreryError.shapeMismatch("view \(k + 1) holds other points than view 1 (\(v.count) rows against \(e.count)); "
+                                            + "the views of one page must be layouts of the same points")
+        }
         let axes = try PlotLayout.axisIndices(e, axes: p.axes, parameter: "axes", allowThree: true)
+        let viewAxes = try views.map { try PlotLayout.axisIndices($0, axes: p.axes, parameter: "axes", allowThree: true) }
+        guard viewAxes.allSatisfy({ $0.count == axes.count }) else {
+            throw OrreryError.shapeMismatch("the views have different numbers of axes; name the axes to draw with 'axes'")
+        }
         for (param, name) in [("color-by", p.colorBy), ("search-column", p.searchColumn)] {
             if let name, e.metadata.column(named: name) == nil {
                 throw OrreryError.invalidParameter(param, reason: "no metadata column '\(name)'; columns: " + e.metadata.columnNames.joined(separator: ", "))
@@ -80,19 +99,23 @@ public enum HTMLExporter: Exporter {
         }
         let n = e.count
         // Coordinates centred and scaled into [-1, 1] (one scale for all axes), as integers ×10⁴.
-        var coords: [[Int]] = []
-        var extent: Float = 0
-        var centres: [Float] = []
-        for j in axes {
-            let col = e.vectors.column(j)
-            let lo = col.min() ?? 0, hi = col.max() ?? 0
-            centres.append((lo + hi) / 2)
-            extent = max(extent, (hi - lo) / 2)
+        func scaled(_ e: Embedding, _ axes: [Int]) -> [[Int]] {
+            var coords: [[Int]] = []
+            var extent: Float = 0
+            var centres: [Float] = []
+            for j in axes {
+                let col = e.vectors.column(j)
+                let lo = col.min() ?? 0, hi = col.max() ?? 0
+                centres.append((lo + hi) / 2)
+                extent = max(extent, (hi - lo) / 2)
+            }
+            if !(extent > 0) { extent = 1 }
+            for (k, j) in axes.enumerated() {
+                coords.append(e.vectors.column(j).map { Int((($0 - centres[k]) / extent * 10_000).rounded()) })
+            }
+            return coords
         }
-        if !(extent > 0) { extent = 1 }
-        for (k, j) in axes.enumerated() {
-            coords.append(e.vectors.column(j).map { Int((($0 - centres[k]) / extent * 10_000).rounded()) })
-        }
+        let coords = scaled(e, axes)
 
         // Neighbours in the original space of these points.
         var k = min(p.neighbors, n - 1)
@@ -127,6 +150,16 @@ public enum HTMLExporter: Exporter {
         data += ",\"searchColumn\":" + json(p.searchColumn ?? e.metadata.labelColumn?.name ?? "")
         data += ",\"k\":\(k),\"nbr\":" + ints(idx) + ",\"dist\":" + ints(dist) + ",\"angle\":" + ints(angle)
         data += ",\"notes\":" + json(e.notes.entries.map { "\($0.key) = \($0.value)" })
+        if views.count > 1 {
+            // The same titles as exporter.svg's panels.
+            let titles = PanelTitles.titles(views)
+            data += ",\"views\":[" + views.indices.map { k in
+                "{\"title\":" + json(titles[k]) + ",\"quality\":" + json(PanelTitles.quality(views[k]))
+                    + ",\"coords\":[" + scaled(views[k], viewAxes[k]).map(ints).joined(separator: ",") + "]"
+                    + ",\"axisTitles\":" + json(viewAxes[k].map { views[k].axisTitle($0) })
+                    + ",\"notes\":" + json(views[k].notes.entries.map { "\($0.key) = \($0.value)" }) + "}"
+            }.joined(separator: ",") + "]"
+        }
         data += "}"
         data = data.replacingOccurrences(of: "</", with: "<\\/")
         let title = p.title ?? "Orrery — \(n) points"

@@ -22,6 +22,10 @@ extension HTMLExporter {
   canvas { display: block; width: 100%; height: 100%; cursor: crosshair; }
   #tip { position: absolute; pointer-events: none; background: rgba(255,255,255,.92); border: 1px solid #999; padding: 2px 5px; border-radius: 3px; display: none; white-space: nowrap; }
   #axes { position: absolute; left: 8px; bottom: 6px; color: #555; }
+  #views { display: flex; flex-wrap: wrap; gap: 4px; margin-bottom: 8px; }
+  #views:empty { display: none; }
+  #views button { font: inherit; font-size: 11px; padding: 2px 6px; border: 1px solid #aaa; background: #f6f6f6; border-radius: 3px; cursor: pointer; }
+  #views button.active { background: #0072B2; color: white; border-color: #0072B2; }
   #notes { color: #666; font-size: 11px; margin-top: 12px; white-space: pre-wrap; }
 </style>
 </head>
@@ -29,6 +33,7 @@ extension HTMLExporter {
 <div id="app">
   <div id="side">
     <h1>@@TITLE@@</h1>
+    <div id="views"></div>
     <label for="search">Search (text, or /regex/)</label>
     <input id="search" type="search" placeholder="e.g. /^bad/">
     <label for="searchColumn">in column</label>
@@ -294,11 +299,39 @@ extension HTMLExporter {
   searchBox.addEventListener("input", function () { search(searchBox.value, searchColumn.value); });
   searchColumn.addEventListener("change", function () { search(searchBox.value, searchColumn.value); });
   colorBy.addEventListener("change", function () { setColor(colorBy.value); });
-  document.getElementById("axes").textContent = D.axisTitles.join("  ·  ") + (dims === 3 ? "  (drag to rotate, shift-drag to pan, wheel to zoom)" : "  (drag to pan, wheel to zoom)");
-  document.getElementById("notes").textContent = D.notes.join("\n");
+  function showAxes(titles, notes) {
+    document.getElementById("axes").textContent = titles.join("  ·  ") + (dims === 3 ? "  (drag to rotate, shift-drag to pan, wheel to zoom)" : "  (drag to pan, wheel to zoom)");
+    document.getElementById("notes").textContent = notes.join("\n");
+  }
+  showAxes(D.axisTitles, D.notes);
+  // Views (a sweep's layouts of the same points): one button each; the view shown is body[data-view].
+  var viewButtons = [];
+  function setView(k) {
+    var v = D.views && D.views[k];
+    if (!v) return;
+    for (var i = 0; i < n; i++) { X[i] = v.coords[0][i] / 1e4; Y[i] = v.coords[1][i] / 1e4; Z[i] = dims === 3 ? v.coords[2][i] / 1e4 : 0; }
+    viewButtons.forEach(function (b, j) { b.className = j === k ? "active" : ""; });
+    showAxes(v.axisTitles, (v.quality ? [v.quality] : []).concat(v.notes));
+    document.body.dataset.view = String(k);
+    document.body.dataset.viewTitle = v.title;
+    gridDirty = true;
+    schedule();
+  }
+  if (D.views) {
+    var heading = document.createElement("label");
+    heading.textContent = "Layout (" + D.views.length + ")";
+    document.getElementById("views").before(heading);
+    D.views.forEach(function (v, k) {
+      var b = document.createElement("button");
+      b.textContent = v.title; b.title = v.quality || v.title;
+      b.addEventListener("click", function () { setView(k); });
+      document.getElementById("views").appendChild(b); viewButtons.push(b);
+    });
+    setView(0);
+  }
 
   // Scripting hooks (used by the browser check): window.orrery and #search=…&column=…&select=…&bench.
-  window.orrery = { search: search, select: select, redraw: redraw, nearest: nearest, view: view, get matches() { return matchList.slice(0); } };
+  window.orrery = { search: search, select: select, redraw: redraw, setView: setView, nearest: nearest, view: view, get matches() { return matchList.slice(0); } };
   setColor(D.colorBy);
   resize();
   search("", searchColumn.value);
@@ -306,6 +339,7 @@ extension HTMLExporter {
   if (params.has("column")) searchColumn.value = params.get("column");
   if (params.has("search")) { searchBox.value = params.get("search"); search(searchBox.value, searchColumn.value); }
   if (params.has("select")) select(parseInt(params.get("select"), 10));
+  if (params.has("view")) setView(parseInt(params.get("view"), 10));
   redraw();
   document.body.dataset.loadMs = String(Math.round(performance.now()));
   if (params.has("bench")) {

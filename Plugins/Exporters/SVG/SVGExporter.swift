@@ -1,6 +1,7 @@
 import Foundation
 import OrreryCore
 import OrreryViews
+import OrreryRaster
 
 /// `exporter.svg`: a static 2-D scatter plot for a paper — points coloured by a metadata column
 /// (Okabe–Ito categories or a viridis gradient, with a legend), labels, axis titles from the axis
@@ -16,6 +17,14 @@ public enum SVGExporter: Exporter {
         case full
     }
 
+    /// How the panels of a grid share their axes.
+    public enum Scales: String, ParameterEnum {
+        /// Each panel fits its own points.
+        case free
+        /// One x range and one y range for every panel.
+        case shared
+    }
+
     public struct Parameters: ParameterSet, Equatable {
         @Parameter(help: "the file, relative to the output folder", .outputPath) public var path = "scatter.svg"
         @Parameter(help: "the two axes to draw", defaultText: "the first two") public var axes: [String]? = nil
@@ -29,6 +38,20 @@ public enum SVGExporter: Exporter {
         @Parameter(help: "plot height in px", .atLeast(100)) public var height = 540
         @Parameter(help: "point radius in px", .positive) public var pointSize = 2.5
         @Parameter(help: "off, short (the quality figures) or full (every note)") public var caption: Caption = .short
+        @Parameter(help: "several inputs: panels per row", defaultText: "about the square root of the number of panels",
+                   .atLeast(1))
+        public var columns: Int? = nil
+        @Parameter(help: "several inputs: free (each panel fits its own points) or shared (one x and one y range for all)")
+        public var scales: Scales = .free
+        @Parameter(help: "several inputs: the plot width and height of each panel in px", .atLeast(80))
+        public var panelSize = 260
+        @Parameter(help: "also write the figure as a PNG here (rendered from the same SVG by librsvg)", .outputPath)
+        public var png: String? = nil
+        @Parameter(help: "the PNG's width in px", defaultText: "the SVG's width × dpi / 96", .atLeast(16))
+        public var pngWidth: Int? = nil
+        @Parameter(help: "the PNG's resolution, recorded in it and (without png-width) scaling it from the SVG's 96 px per inch",
+                   .range(24...1200))
+        public var dpi = 96.0
 
         public init() {}
 
@@ -46,10 +69,12 @@ public enum SVGExporter: Exporter {
     }
 
     public static let descriptor = PluginDescriptor(
-        id: "exporter.svg", kind: .exporter, version: "1.0.0",
+        id: "exporter.svg", kind: .exporter, version: "1.1.0",
         summary: "A 2-D scatter plot as SVG: coloured points, labels, axis titles, legend and a caption of the notes.",
         inputs: [
-            .embedding,
+            PortDescriptor("input", accepts: [.embedding],
+                           summary: "the points; several (a swept step, or a list of steps) draw a grid of panels",
+                           multiple: true),
             PortDescriptor("selection", accepts: [.embedding], summary: "points to label (besides the `labels` rule)", required: false),
         ],
         parameters: Parameters.self,
@@ -68,12 +93,23 @@ public enum SVGExporter: Exporter {
 
     /// - Complexity: O(n log n).
     public static func export(_ inputs: StepInputs, _ p: Parameters, context: StepContext) async throws -> ExportResult {
-        let e = try inputs.embedding()
-        guard e.count > 0 else { throw OrreryError.emptyDataset("nothing to plot") }
-        let (svg, drawn, dropped) = try render(e, p, selection: inputs.optionalEmbedding("selection"))
-        var report = "\(e.count) points, \(drawn) labels"
+        let panels = inputs.embeddings()
+        guard let e = panels.first else { throw OrreryError.missingInput("input") }
+        guard panels.allSatisfy({ $0.count > 0 }) else { throw OrreryError.emptyDataset("nothing to plot") }
+        let selection = inputs.optionalEmbedding("selection")
+        let (svg, drawn, dropped) = panels.count == 1
+            ? try render(e, p, selection: selection) : try renderGrid(panels, p, selection: selection)
+        var report = panels.count == 1 ? "\(e.count) points, \(drawn) labels"
+            : "\(panels.count) panels of \(panels.map(\.count).reduce(0, +)) points, \(drawn) labels"
         if dropped > 0 { report += " (\(dropped) dropped: no free room)" }
-        return ExportResult(files: [try context.write(svg, to: p.path)], report: report)
+        // Rasterise before writing anything, so that a failure leaves neither file.
+        let raster = try p.png.map { _ in try SVGRaster.png(svg, width: p.pngWidth, dpi: p.dpi) }
+        var files = [try context.write(svg, to: p.path)]
+        if let png = p.png, let raster {
+            files.append(try context.write(raster.data, to: png))
+            report += "; PNG \(raster.width) × \(raster.height) px at \(Notes.Value.number(p.dpi)) dpi"
+        }
+        return ExportResult(files: files, report: report)
     }
 
     static func esc(_ s: String) -> String {
@@ -125,8 +161,6 @@ public enum SVGExporter: Exporter {
         let left = 70.0, top = p.title == nil ? 20.0 : 48.0
         let w = Double(p.width), h = Double(p.height)
         let legendWidth = colors.legend.isEmpty ? 20.0 : 190.0
-        func sx(_ x: Double) -> Double { left + (x - x0) / (x1 - x0) * w }
-        func sy(_ y: Double) -> Double { top + h - (y - y0) / (y1 - y0) * h }
 
         let captionLines = caption(e.notes, p.caption)
         let totalW = left + w + legendWidth
@@ -139,31 +173,61 @@ public enum SVGExporter: Exporter {
         if let t = p.title {
             s += "<text x=\"\(num(left + w / 2))\" y=\"30\" text-anchor=\"middle\" font-size=\"18\" font-weight=\"bold\">\(esc(t))</text>\n"
         }
+        let panel = drawPanel(e, columns: (cx, cy), x: (x0, x1), y: (y0, y1),
+                              frame: .init(x: left, y: top, width: w, height: h), colors: colors,
+                              labelled: labelled, pointSize: p.pointSize, titleSize: 14, titleGap: (40, 18))
+        s += panel.svg
+        s += drawLegend(colors, title: p.colorBy ?? "", x: left + w + 16, top: top)
+        if !captionLines.isEmpty {
+            s += "<g class=\"caption\" font-size=\"12\" fill=\"#333\">\n"
+            for (k, line) in captionLines.enumerated() {
+                s += "<text x=\"\(num(left))\" y=\"\(num(top + h + 64 + Double(k) * 16))\">\(esc(line))</text>\n"
+            }
+            s += "</g>\n"
+        }
+        s += "</svg>\n"
+        return (s, panel.labels, panel.dropped)
+    }
+
+    /// One plot: frame, ticks, axis titles, points and labels, inside `frame` (the plot area).
+    /// `titleGap` is how far below the frame the x title sits and how far from the left edge of
+    /// the panel's margin the y title sits.
+    static func drawPanel(_ e: Embedding, columns: (Int, Int), x: (Double, Double), y: (Double, Double),
+                          frame: LabelLayout.Box, colors: PointColors, labelled: Set<Int>, pointSize: Double,
+                          titleSize: Double, titleGap: (Double, Double), ticks: Int = 5)
+        -> (svg: String, labels: Int, dropped: Int) {
+        let (cx, cy) = columns
+        let (x0, x1) = x, (y0, y1) = y
+        let left = frame.x, top = frame.y, w = frame.width, h = frame.height
+        let xs = e.vectors.column(cx).map(Double.init), ys = e.vectors.column(cy).map(Double.init)
+        func sx(_ x: Double) -> Double { left + (x - x0) / (x1 - x0) * w }
+        func sy(_ y: Double) -> Double { top + h - (y - y0) / (y1 - y0) * h }
+        var s = ""
         // Frame, ticks and grid.
         s += "<g class=\"axes\" font-size=\"11\" fill=\"#444\">\n"
         s += "<rect class=\"frame\" x=\"\(num(left))\" y=\"\(num(top))\" width=\"\(num(w))\" height=\"\(num(h))\" fill=\"none\" stroke=\"#888\"/>\n"
-        for t in PlotLayout.ticks(x0, x1) {
+        for t in PlotLayout.ticks(x0, x1, target: ticks) {
             let x = sx(t)
             s += "<line x1=\"\(num(x))\" y1=\"\(num(top + h))\" x2=\"\(num(x))\" y2=\"\(num(top + h + 5))\" stroke=\"#888\"/>"
             s += "<text x=\"\(num(x))\" y=\"\(num(top + h + 18))\" text-anchor=\"middle\">\(esc(Notes.Value.number(t).description))</text>\n"
         }
-        for t in PlotLayout.ticks(y0, y1) {
+        for t in PlotLayout.ticks(y0, y1, target: ticks) {
             let y = sy(t)
             s += "<line x1=\"\(num(left - 5))\" y1=\"\(num(y))\" x2=\"\(num(left))\" y2=\"\(num(y))\" stroke=\"#888\"/>"
             s += "<text x=\"\(num(left - 8))\" y=\"\(num(y + 4))\" text-anchor=\"end\">\(esc(Notes.Value.number(t).description))</text>\n"
         }
         s += "</g>\n"
-        s += "<text class=\"x-title\" x=\"\(num(left + w / 2))\" y=\"\(num(top + h + 40))\" text-anchor=\"middle\" font-size=\"14\">\(esc(e.axisTitle(cx)))</text>\n"
-        s += "<text class=\"y-title\" transform=\"translate(18 \(num(top + h / 2))) rotate(-90)\" text-anchor=\"middle\" font-size=\"14\">\(esc(e.axisTitle(cy)))</text>\n"
+        s += "<text class=\"x-title\" x=\"\(num(left + w / 2))\" y=\"\(num(top + h + titleGap.0))\" text-anchor=\"middle\" font-size=\"\(num(titleSize))\">\(esc(e.axisTitle(cx)))</text>\n"
+        s += "<text class=\"y-title\" transform=\"translate(\(num(titleGap.1)) \(num(top + h / 2))) rotate(-90)\" text-anchor=\"middle\" font-size=\"\(num(titleSize))\">\(esc(e.axisTitle(cy)))</text>\n"
         // Points, grouped by colour.
         s += "<g class=\"points\" stroke=\"white\" stroke-width=\"0.4\">\n"
         for i in 0..<e.count {
-            s += "<circle cx=\"\(num(sx(xs[i])))\" cy=\"\(num(sy(ys[i])))\" r=\"\(num(p.pointSize))\" fill=\"\(colors.colors[i])\"><title>\(esc(e.label(i)))</title></circle>\n"
+            s += "<circle cx=\"\(num(sx(xs[i])))\" cy=\"\(num(sy(ys[i])))\" r=\"\(num(pointSize))\" fill=\"\(colors.colors[i])\"><title>\(esc(e.label(i)))</title></circle>\n"
         }
         s += "</g>\n"
         let layout = LabelLayout.place(labelled.sorted().map { ($0, e.label($0)) },
                                        points: (0..<e.count).map { (sx(xs[$0]), sy(ys[$0])) },
-                                       radius: p.pointSize, frame: .init(x: left, y: top, width: w, height: h),
+                                       radius: pointSize, frame: .init(x: left, y: top, width: w, height: h),
                                        fontSize: labelFontSize)
         if !layout.placed.isEmpty {
             s += "<g class=\"leaders\" stroke=\"#999\" stroke-width=\"0.6\">\n"
@@ -179,11 +243,16 @@ public enum SVGExporter: Exporter {
             }
             s += "</g>\n"
         }
-        // Legend.
+        return (s, layout.placed.count, layout.dropped)
+    }
+
+    /// The legend of `colors` (nothing when uniform), its title at (`x`, `top` + 12).
+    static func drawLegend(_ colors: PointColors, title: String, x: Double, top: Double) -> String {
+        var s = ""
         if !colors.legend.isEmpty {
-            let lx = left + w + 16
+            let lx = x
             s += "<g class=\"legend\" font-size=\"12\">\n"
-            s += "<text x=\"\(num(lx))\" y=\"\(num(top + 12))\" font-weight=\"bold\">\(esc(p.colorBy ?? ""))</text>\n"
+            s += "<text x=\"\(num(lx))\" y=\"\(num(top + 12))\" font-weight=\"bold\">\(esc(title))</text>\n"
             if colors.isGradient {
                 s += "<defs><linearGradient id=\"viridis\" x1=\"0\" y1=\"1\" x2=\"0\" y2=\"0\">"
                 for (k, stop) in PointColors.viridis.enumerated() {
@@ -203,15 +272,7 @@ public enum SVGExporter: Exporter {
             }
             s += "</g>\n"
         }
-        if !captionLines.isEmpty {
-            s += "<g class=\"caption\" font-size=\"12\" fill=\"#333\">\n"
-            for (k, line) in captionLines.enumerated() {
-                s += "<text x=\"\(num(left))\" y=\"\(num(top + h + 64 + Double(k) * 16))\">\(esc(line))</text>\n"
-            }
-            s += "</g>\n"
-        }
-        s += "</svg>\n"
-        return (s, layout.placed.count, layout.dropped)
+        return s
     }
 
     /// The font size of point labels, px.

@@ -54,7 +54,7 @@ public enum UMAPReducer: Reducer {
     }
 
     public static let descriptor = PluginDescriptor(
-        id: "reducer.umap", kind: .reducer, version: "1.0.0",
+        id: "reducer.umap", kind: .reducer, version: "1.1.0",
         summary: "UMAP in 2-D or 3-D: exact neighbours, fuzzy graph, spectral start, seeded reproducible SGD.",
         inputs: [.embedding],
         parameters: Parameters.self,
@@ -131,6 +131,10 @@ public enum UMAPReducer: Reducer {
         ProjectionQuality.annotate(&notes, original: input.vectors, layout: result.layout, k: 10, seed: seed,
                                    metric: configuration.measure)
         let axes = (0..<p.dims).map { "umap-\($0)" }
-        return input.projected(to: result.layout, axes: axes, notes: notes)
+        var shown = Notes()
+        shown.set("n-neighbors", Double(result.neighbors))
+        shown.set("min-dist", p.minDist)
+        return input.projected(to: result.layout, axes: axes, notes: notes,
+                               projection: .umap(dimensions: p.dims, parameters: shown))
     }
 }

@@ -59,6 +59,19 @@ public final class StepCache: Sendable {
 
     public init(directory: URL) { self.directory = directory }
 
+    /// Deletes the temporaries (`.orrery-tmp-<pid>-…`) that a writer killed mid-write left in the
+    /// cache's `objects/` and `manifests/` folders, only those of Orrery's own naming whose process
+    /// is gone; returns their paths relative to `directory`, sorted. Nothing else in the folder is
+    /// looked at, so a cache folder shared with other files is safe.
+    ///
+    /// - Complexity: O(f) for f files in the cache.
+    @discardableResult
+    public func removeStaleTemporaries() -> [String] {
+        ["manifests", "objects"].flatMap { sub in
+            AtomicFile.removeStale(in: directory.appendingPathComponent(sub)).map { sub + "/" + $0 }
+        }
+    }
+
     /// `.orrery/cache` in the current folder.
     public static var defaultDirectory: URL {
         URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(".orrery/cache")

@@ -73,9 +73,26 @@ public struct Matrix: Sendable, Equatable {
     }
 
     /// The index of the first row holding a value that is NaN or infinite, with its column.
+    ///
+    /// - Complexity: O(rows · columns), 16 values a step (a value is not finite when its exponent
+    ///   bits are all ones), then value by value from the block that holds the first one.
     public func firstNonFinite() -> (row: Int, column: Int)? {
         guard columns > 0 else { return nil }
-        for (i, v) in storage.enumerated() where !v.isFinite { return (i / columns, i % columns) }
-        return nil
+        let first: Int? = storage.withUnsafeBytes { raw in
+            let n = raw.count / 4
+            let exponent = SIMD16<UInt32>(repeating: 0x7F80_0000)
+            var i = 0
+            while i + 16 <= n {
+                let bits = raw.loadUnaligned(fromByteOffset: 4 * i, as: SIMD16<UInt32>.self)
+                if any(bits & exponent .== exponent) { break }
+                i += 16
+            }
+            while i < n {
+                if !Float(bitPattern: raw.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)).isFinite { return i }
+                i += 1
+            }
+            return nil
+        }
+        return first.map { ($0 / columns, $0 % columns) }
     }
 }

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Foundation
 
 /// A process plugin's manifest (`NAME.orrery-plugin.yaml`): the descriptor's fields plus the
@@ -125,14 +130,15 @@ public struct PluginManifest: Sendable {
     }
 
     /// The arguments of `run:` that name files next to the manifest (the script): their content
-    /// is part of the cache key.
+    /// is part of the cache key. Only regular files (after symbolic links) count: hashing
+    /// `/dev/zero`, `/dev/stdin` or a named pipe would never finish (found while writing the manifest
+    /// fuzz target).
     public var programFiles: [URL] {
         command.compactMap { arg in
             guard !arg.hasPrefix("-") else { return nil }
             let url = arg.hasPrefix("/") ? URL(fileURLWithPath: arg) : directory.appendingPathComponent(arg)
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue
-            else { return nil }
+            var info = stat()
+            guard stat(url.path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
             return url.standardizedFileURL
         }
     }

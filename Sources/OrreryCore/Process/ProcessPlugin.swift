@@ -17,6 +17,15 @@ extension PluginManifest {
     }
 }
 
+extension PluginManifest {
+    /// Reads what a finished program left in `folder` (`output.npy`, `axes.json`, `notes.json`,
+    /// `metadata.tsv`, `rows.json`, `indices.npy`, `distances.npy`, `files/`), checked exactly as
+    /// a run checks it: the protocol's output side on its own, for the fuzz target and tests.
+    public func readOutput(_ inputs: StepInputs, folder: URL, context: StepContext) throws -> StepValue {
+        try ProcessPluginRun(manifest: self, parameters: [:]).readOutput(inputs, folder: folder, context: context)
+    }
+}
+
 /// One run of a process plugin: inputs and `request.json` written into a private folder, the
 /// program run there, its output checked and read back. See docs/plugins.md for the protocol.
 struct ProcessPluginRun: Sendable {

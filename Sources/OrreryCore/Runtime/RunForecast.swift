@@ -109,4 +109,10 @@ extension WorkflowPlan {
         for planned in steps where planned.dependencies.contains(where: out.contains) { out.insert(planned.id) }
         return out
     }
+
+    /// The ids of the combinations of the swept step `id` (its `matrix:`), in matrix order; empty
+    /// when `id` is not a swept step.
+    public func combinations(of id: String) -> [String] {
+        workflow.steps.filter { $0.sweep?.base == id }.map(\.id)
+    }
 }

@@ -56,6 +56,16 @@ public struct Runner: Sendable {
             options.events(.notice("removed \(stale.count) temporary file\(stale.count == 1 ? "" : "s") left by an interrupted run: "
                                    + stale.joined(separator: ", ")))
         }
+        // The same for the cache's own temporaries (only a cache the caller chose: the stand-in
+        // below lives in the system's temporary folder, which is not Orrery's to sweep).
+        if let cache = options.cache {
+            let staleEntries = cache.removeStaleTemporaries()
+            if !staleEntries.isEmpty {
+                options.events(.notice("removed \(staleEntries.count) temporary file\(staleEntries.count == 1 ? "" : "s") "
+                                       + "left in the cache \(cache.directory.path) by an interrupted run: "
+                                       + staleEntries.joined(separator: ", ")))
+            }
+        }
         do {
             try await withThrowingTaskGroup(of: (String, StepValue, StepSummary, RunRecord.StepRecord).self) { group in
                 while true {
@@ -85,7 +95,7 @@ public struct Runner: Sendable {
                         }
                     }
                     guard let (id, value, summary, record) = try await group.next() else { break }
-                    values[id] = value
+                    values[id] = Self.noting(value, sweep: plan.step(id)?.step.sweep)
                     summaries.append(summary)
                     records[id] = record
                 }
@@ -100,6 +110,15 @@ public struct Runner: Sendable {
             throw error
         }
         return Outcome(values: values, summaries: summaries, records: plan.steps.compactMap { records[$0.id] })
+    }
+
+    /// `value` with its matrix combination in its notes (`sweep`: the values that vary, as
+    /// `perplexity 5 · seed 1`), so that consumers can title what they draw. A fact about how the
+    /// value was made, added after caching; plugins' own notes are kept.
+    static func noting(_ value: StepValue, sweep: SweepCombination?) -> StepValue {
+        guard let sweep, case .embedding(var e) = value, e.notes["sweep"] == nil else { return value }
+        e.notes.set("sweep", sweep.title)
+        return .embedding(e)
     }
 
     /// One step, ready to run or load.

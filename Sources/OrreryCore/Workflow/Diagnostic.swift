@@ -26,6 +26,16 @@ public struct Diagnostic: Error, Sendable, Equatable, CustomStringConvertible {
     }
 }
 
+extension Diagnostic {
+    /// `diagnostics` without repeats (a matrix's combinations can find one problem several
+    /// times at one place), in first-found order.
+    static func unique(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
+        var out: [Diagnostic] = []
+        for d in diagnostics where !out.contains(d) { out.append(d) }
+        return out
+    }
+}
+
 /// Every problem found in a workflow, reported together.
 public struct WorkflowDiagnostics: Error, Sendable, Equatable, CustomStringConvertible {
     public var diagnostics: [Diagnostic]
@@ -60,6 +70,16 @@ public enum WorkflowProblem: Sendable, Equatable, CustomStringConvertible {
     case wrongPortType(step: String, produces: String, port: String, expects: String)
     case cycle([String])
     case invalidOverride(String)
+    /// A `matrix:` with no keys (key nil) or a key with an empty list.
+    case emptyMatrix(step: String, key: String?)
+    /// A matrix key also given in `with:` (or `seed` also given as the step's `seed:`), at `line`.
+    case matrixConflict(key: String, step: String, line: Int)
+    /// A matrix with more combinations than allowed.
+    case tooManyCombinations(step: String, count: Int, maximum: Int)
+    /// A swept step feeding a port that takes exactly one input.
+    case sweepIntoSingleInput(sweep: String, count: Int, port: String, plugin: String, first: String)
+    /// `--set` of a key the step's matrix sweeps.
+    case overrideOfMatrixKey(key: String, step: String)
     /// Two exporters write the same file.
     case sharedOutput(path: String, first: String, second: String)
     /// Two plugins with one id: where each comes from (a manifest path, or "built in").
@@ -100,6 +120,20 @@ public enum WorkflowProblem: Sendable, Equatable, CustomStringConvertible {
             return "step '\(step)' produces \(produces), but port '\(port)' expects \(expects)"
         case .cycle(let steps): return "cycle: " + steps.joined(separator: " → ")
         case .invalidOverride(let m): return "invalid --set: \(m)"
+        case .emptyMatrix(let step, let key?):
+            return "the matrix of step '\(step)' gives '\(key)' no values; list at least one, or remove the key"
+        case .emptyMatrix(let step, nil):
+            return "the matrix of step '\(step)' is empty; give it at least one key with a list of values, or remove it"
+        case .matrixConflict(let key, let step, let line):
+            return "'\(key)' of step '\(step)' is given both in its matrix and on line \(line); keep one"
+        case .tooManyCombinations(let step, let count, let maximum):
+            return "the matrix of step '\(step)' makes \(count) combinations, more than the \(maximum) allowed; "
+                + "shorten its lists or split the sweep into several steps"
+        case .sweepIntoSingleInput(let sweep, let count, let port, let plugin, let first):
+            return "'\(sweep)' is a sweep of \(count) steps, but port '\(port)' of '\(plugin)' takes exactly one input; "
+                + "name one combination (e.g. \"\(first)\", quoted) or use a consumer that takes several (exporter.svg, exporter.html)"
+        case .overrideOfMatrixKey(let key, let step):
+            return "'\(key)' is swept by the matrix of step '\(step)'; change its list in the workflow instead"
         case .sharedOutput(let path, let first, let second):
             return "steps '\(first)' and '\(second)' both write '\(path)'; give each exporter its own path"
         case .duplicatePlugin(let id, let sources):

@@ -28,6 +28,8 @@ public struct WorkflowStep: Sendable {
     public var parameters: ConfigNode
     /// A step-level seed overriding the workflow's.
     public var seed: UInt64?
+    /// For one combination of a `matrix:`, the swept step and this combination's values.
+    public var sweep: SweepCombination? = nil
 }
 
 /// One entry of `from:`: a step id, optionally for a named port.
@@ -35,4 +37,6 @@ public struct InputReference: Sendable, Equatable {
     public var port: String?
     public var step: String
     public var location: SourceLocation
+    /// When `from:` named a swept step, its id (`step` is then one of its combinations).
+    public var sweep: String? = nil
 }

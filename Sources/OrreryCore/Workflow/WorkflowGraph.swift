@@ -8,8 +8,15 @@ public enum WorkflowGraph {
         switch format {
         case .mermaid:
             var s = "flowchart LR\n"
-            for step in workflow.steps {
-                s += "  \(node(step.id))[\"\(step.id)<br/><small>\(step.uses)</small>\"]\n"
+            for group in groups(workflow.steps) {
+                let indent = group.sweep == nil ? "  " : "    "
+                if let base = group.sweep {
+                    s += "  subgraph \(node(base))_matrix[\"\(base) · matrix of \(group.steps.count)\"]\n"
+                }
+                for step in group.steps {
+                    s += indent + "\(node(step.id))[\"\(step.id)<br/><small>\(step.uses)</small>\"]\n"
+                }
+                if group.sweep != nil { s += "  end\n" }
             }
             for step in workflow.steps {
                 for input in step.inputs {
@@ -19,16 +26,36 @@ public enum WorkflowGraph {
             return s
         case .dot:
             var s = "digraph \"\(quoted(workflow.name))\" {\n  rankdir=LR;\n  node [shape=box, fontname=\"Helvetica\"];\n"
-            for step in workflow.steps {
-                s += "  \"\(step.id)\" [label=\"\(step.id)\\n\(step.uses)\"];\n"
+            for group in groups(workflow.steps) {
+                let indent = group.sweep == nil ? "  " : "    "
+                if let base = group.sweep {
+                    s += "  subgraph \"cluster_\(quoted(base))\" {\n    label=\"\(quoted(base)) · matrix of \(group.steps.count)\";\n"
+                }
+                for step in group.steps {
+                    s += indent + "\"\(quoted(step.id))\" [label=\"\(quoted(step.id))\\n\(step.uses)\"];\n"
+                }
+                if group.sweep != nil { s += "  }\n" }
             }
             for step in workflow.steps {
                 for input in step.inputs {
-                    s += "  \"\(input.step)\" -> \"\(step.id)\"" + (input.port.map { " [label=\"\($0)\"]" } ?? "") + ";\n"
+                    s += "  \"\(quoted(input.step))\" -> \"\(quoted(step.id))\"" + (input.port.map { " [label=\"\($0)\"]" } ?? "") + ";\n"
                 }
             }
             return s + "}\n"
         }
+    }
+
+    /// Steps in order, the combinations of one swept step gathered into one group.
+    static func groups(_ steps: [WorkflowStep]) -> [(sweep: String?, steps: [WorkflowStep])] {
+        var out: [(sweep: String?, steps: [WorkflowStep])] = []
+        for step in steps {
+            if let base = step.sweep?.base, let last = out.last, last.sweep == base {
+                out[out.count - 1].steps.append(step)
+            } else {
+                out.append((step.sweep?.base, [step]))
+            }
+        }
+        return out
     }
 
     /// A Mermaid node id for a step id: ASCII letters and digits as they are, `_` doubled, any

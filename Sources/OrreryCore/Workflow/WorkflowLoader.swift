@@ -4,7 +4,7 @@ import Foundation
 /// every problem with its place.
 public enum WorkflowLoader {
     static let topFields = ["orrery", "name", "description", "seed", "plugins", "steps"]
-    static let stepFields = ["uses", "from", "with", "seed", "description"]
+    static let stepFields = ["uses", "from", "with", "matrix", "seed", "description"]
 
     /// Loads the workflow at `path`, applying `overrides` (`step.param=value`, as `--set` gives them).
     public static func load(path: String, overrides: [String] = []) -> Result<Workflow, WorkflowDiagnostics> {
@@ -82,25 +82,30 @@ public enum WorkflowLoader {
             }
         }
         var steps: [WorkflowStep] = []
+        var matrices: [String: StepMatrix] = [:]
         switch root["steps"]?.value {
         case nil:
             report(.missingField("steps", in: "the workflow"), topLocation)
         case .mapping(let entries, let l)?:
             if entries.isEmpty { report(.noSteps, l) }
             for entry in entries {
-                if let step = parseStep(entry, report: report) { steps.append(step) }
+                if let (step, matrix) = parseStep(entry, report: report) {
+                    steps.append(step)
+                    if let matrix { matrices[step.id] = matrix }
+                }
             }
         case let other?:
             if other.isNull { report(.noSteps, other.location) } else {
                 report(.expected(what: "a mapping of step ids to steps", found: other.kindName), other.location)
             }
         }
+        steps = expand(steps, matrices: matrices, report: report)
         for (n, o) in overrides.enumerated() {
-            if let (problem, column) = apply(override: o, number: n + 1, to: &steps) {
+            if let (problem, column) = apply(override: o, number: n + 1, to: &steps, matrices: matrices) {
                 report(problem, SourceLocation(file: YAMLSource.overrideFile, line: n + 1, column: column))
             }
         }
-        if !diags.isEmpty { return .failure(WorkflowDiagnostics(diags)) }
+        if !diags.isEmpty { return .failure(WorkflowDiagnostics(Diagnostic.unique(diags))) }
         return .success(Workflow(name: name, description: description, seed: seed, steps: steps, source: source,
                                  directory: URL(fileURLWithPath: directory.path)))
     }
@@ -112,7 +117,8 @@ public enum WorkflowLoader {
         return id.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) || $0 == "-" || $0 == "_" }
     }
 
-    private static func parseStep(_ entry: ConfigEntry, report: (WorkflowProblem, SourceLocation?) -> Void) -> WorkflowStep? {
+    private static func parseStep(_ entry: ConfigEntry, report: (WorkflowProblem, SourceLocation?) -> Void)
+        -> (WorkflowStep, StepMatrix?)? {
         let id = entry.key
         if !isValidStepID(id) { report(.invalidStepID(id), entry.keyLocation) }
         guard case .mapping(let fields, _) = entry.value else {
@@ -169,26 +175,47 @@ public enum WorkflowLoader {
                 report(.expected(what: "a non-negative integer seed", found: s.value.canonical), s.value.location)
             }
         }
-        return WorkflowStep(id: id, location: entry.keyLocation, uses: plugin, usesLocation: uses.value.location,
-                            inputs: inputs, parameters: parameters, seed: seed)
+        var matrix: StepMatrix?
+        if let m = entry.value["matrix"] {
+            matrix = StepMatrix.parse(m.value, step: id, with: parameters, seed: entry.value["seed"], report: report)
+        }
+        return (WorkflowStep(id: id, location: entry.keyLocation, uses: plugin, usesLocation: uses.value.location,
+                             inputs: inputs, parameters: parameters, seed: seed), matrix)
     }
 
     /// Applies the `number`-th override, `step.key[.key…]=value`, to the steps' parameters;
     /// returns the problem and the column it is at, if any. The value's nodes are located in the
     /// override's text (file `--set`, line `number`), so that a bad value is shown with a caret.
-    static func apply(override: String, number: Int = 1, to steps: inout [WorkflowStep]) -> (WorkflowProblem, Int)? {
-        guard let eq = override.firstIndex(of: "=") else {
+    static func apply(override: String, number: Int = 1, to steps: inout [WorkflowStep],
+                      matrices: [String: StepMatrix] = [:]) -> (WorkflowProblem, Int)? {
+        // The step is the longest id (a combination's id holds '=' and '.') followed by '.'.
+        let targets = steps.map(\.id) + matrices.keys.sorted()
+        let named = targets.filter { override.hasPrefix($0 + ".") }.max { $0.count < $1.count }
+        let rest = named.map { String(override.dropFirst($0.count + 1)) } ?? override
+        guard let eqRest = rest.firstIndex(of: "=") else {
             return (.invalidOverride("'\(override)' is not of the form step.parameter=value"), 1)
         }
-        let path = override[..<eq].split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-        let valueText = String(override[override.index(after: eq)...])
-        let valueColumn = override[..<eq].unicodeScalars.count + 2
+        let keys = rest[..<eqRest].split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        let path = named.map { [$0] + keys } ?? keys
+        let valueText = String(rest[rest.index(after: eqRest)...])
+        let valueColumn = override.unicodeScalars.count - valueText.unicodeScalars.count + 1
         guard path.count >= 2, !path.contains("") else {
             return (.invalidOverride("'\(override)' needs step.parameter before '='"), 1)
         }
-        guard let i = steps.firstIndex(where: { $0.id == path[0] }) else {
+        let indices: [Int]
+        if let matrix = matrices[path[0]] {
+            indices = steps.indices.filter { steps[$0].sweep?.base == path[0] }
+            if matrix.axes.contains(where: { $0.key == path[1] }) {
+                return (.overrideOfMatrixKey(key: path[1], step: path[0]), named.map { $0.count + 2 } ?? 1)
+            }
+        } else if let i = steps.firstIndex(where: { $0.id == path[0] }) {
+            if let sweep = steps[i].sweep, sweep.values.contains(where: { $0.key == path[1] }) {
+                return (.overrideOfMatrixKey(key: path[1], step: sweep.base), path[0].count + 2)
+            }
+            indices = [i]
+        } else {
             return (.invalidOverride("no step '\(path[0])'" + WorkflowProblem.didYouMean(
-                Suggestion.closest(to: path[0], in: steps.map(\.id)))), 1)
+                Suggestion.closest(to: path[0], in: targets))), 1)
         }
         guard !valueText.trimmingCharacters(in: .whitespaces).isEmpty else {
             return (.invalidOverride("'\(override)' has no value after '='; to use the default, leave the parameter out"),
@@ -203,7 +230,9 @@ public enum WorkflowLoader {
             value = .scalar(valueText, plain: true, SourceLocation(file: here.file, line: number, column: valueColumn))
         }
         value = relocated(value, toLine: number)
-        steps[i].parameters = setting(value, at: Array(path.dropFirst()), in: steps[i].parameters, here: here)
+        for i in indices {
+            steps[i].parameters = setting(value, at: Array(path.dropFirst()), in: steps[i].parameters, here: here)
+        }
         return nil
     }
 

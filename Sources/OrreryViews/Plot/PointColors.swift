@@ -32,6 +32,14 @@ public struct PointColors: Sendable, Equatable {
         (68, 1, 84), (59, 82, 139), (33, 145, 140), (94, 201, 98), (253, 231, 37),
     ]
 
+    /// The colours of points `range` (and the whole legend): one panel of a figure coloured as one.
+    public func slice(_ range: Range<Int>) -> PointColors {
+        var out = self
+        out.colors = Array(colors[range])
+        out.categories = Array(categories[range])
+        return out
+    }
+
     /// One colour for every point.
     public init(uniform count: Int, color: String = "#0072B2") {
         colors = Array(repeating: color, count: count)

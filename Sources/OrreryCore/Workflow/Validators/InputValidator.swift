@@ -13,7 +13,15 @@ enum InputValidator {
         let ports = descriptor.inputs
         var bound: [String: [InputReference]] = [:]
         var positional = 0
+        var previous: InputReference?
         for ref in step.inputs {
+            defer { previous = ref }
+            if ref.port == nil, let sweep = ref.sweep, previous?.sweep == sweep, previous?.port == nil,
+               positional < ports.count {
+                // The combinations of one swept step stay on the port the first one took.
+                bound[ports[positional].name, default: []].append(ref)
+                continue
+            }
             if let name = ref.port {
                 guard ports.contains(where: { $0.name == name }) else {
                     diagnostics.append(source.diagnostic(.unknownPort(name, plugin: descriptor.id, known: ports.map(\.name)),
@@ -44,8 +52,15 @@ enum InputValidator {
                                                      at: step.location))
             }
             if refs.count > 1 && !port.multiple {
-                diagnostics.append(source.diagnostic(.tooManyInputs(plugin: descriptor.id, expected: 1, found: refs.count),
-                                                     at: refs[1].location))
+                if let swept = refs.first(where: { $0.sweep != nil }), let sweep = swept.sweep {
+                    diagnostics.append(source.diagnostic(
+                        .sweepIntoSingleInput(sweep: sweep, count: refs.filter { $0.sweep == sweep }.count,
+                                              port: port.name, plugin: descriptor.id, first: swept.step),
+                        at: swept.location))
+                } else {
+                    diagnostics.append(source.diagnostic(.tooManyInputs(plugin: descriptor.id, expected: 1, found: refs.count),
+                                                         at: refs[1].location))
+                }
             }
             for ref in refs {
                 guard stepIDs.contains(ref.step) else {

@@ -29,7 +29,7 @@ public enum WorkflowValidator {
         }
         diags += AcyclicValidator.cycles(in: workflow)
         diags += OutputPathValidator.diagnostics(workflow.steps.compactMap { planned[$0.id] }, source: workflow.source)
-        guard diags.isEmpty else { return .failure(WorkflowDiagnostics(diags)) }
+        guard diags.isEmpty else { return .failure(WorkflowDiagnostics(Diagnostic.unique(diags))) }
         let order = AcyclicValidator.order(workflow.steps)
         return .success(WorkflowPlan(workflow: workflow, steps: order.compactMap { planned[$0] }))
     }
