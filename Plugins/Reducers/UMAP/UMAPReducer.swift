@@ -30,6 +30,8 @@ public enum UMAPReducer: Reducer {
         public var initialization: InitChoice = .spectral
         @Parameter(help: "seed for the initialisation and the negative samples", defaultText: "the step's seed")
         public var seed: UInt64? = nil
+        @Parameter(help: "neighbour search: exact, approximate (NN-descent; recall in the notes) or auto = exact below 30,000 points, approximate from there")
+        public var knnMethod: KNNMethod = .auto
 
         public init() {}
 
@@ -48,7 +50,7 @@ public enum UMAPReducer: Reducer {
                                learningRate: learningRate, negativeSampleRate: negativeSampleRate,
                                repulsionStrength: repulsionStrength,
                                measure: metric == .cosine ? .cosine : .euclidean,
-                               initialization: start, seed: seed)
+                               initialization: start, seed: seed, knnMethod: knnMethod)
         }
     }
 
@@ -125,7 +127,7 @@ public enum UMAPReducer: Reducer {
         }
         notes.set("graph-components", Double(result.components))
         notes.set("graph-edges", Double(result.graphEntries))
-        notes.set("neighbour-search", "exact")
+        result.knn.record(in: &notes)
         notes.set("seed", Double(seed))
         ProjectionQuality.annotate(&notes, original: input.vectors, layout: result.layout, k: 10, seed: seed,
                                    metric: configuration.measure)
