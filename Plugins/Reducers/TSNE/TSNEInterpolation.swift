@@ -187,16 +187,24 @@ enum TSNEInterpolation {
             guard let forward else { preconditionFailure("Workspace.kernel before prepare") }
             let size = self.size, m = size / 2, cells = size * size
             kernelTransforms += 1
-            // K² (real part) and K (imaginary part) on node offsets, circularly embedded.
+            // K² (real part) and K (imaginary part) on node offsets, circularly embedded; rows in
+            // parallel, each cell on its own.
             spectrum.withUnsafeMutableBufferPointer { kb in
                 guard let k = kb.baseAddress else { return }
-                k.update(repeating: kiss_fft_cpx(r: 0, i: 0), count: cells)
-                for dx in -(m - 1)...(m - 1) {
-                    let ix = (dx + size) % size
-                    for dy in -(m - 1)...(m - 1) {
-                        let d2 = spacing * spacing * Double(dx * dx + dy * dy)
-                        let w = 1 / (1 + d2)
-                        k[ix * size + (dy + size) % size] = kiss_fft_cpx(r: Float(w * w), i: Float(w))
+                let out = DisjointWrites(k)
+                Parallel.forEachChunk(size, minimumChunk: 16) { rows in
+                    for ix in rows {
+                        let dx = ix < m ? ix : ix - size
+                        for iy in 0..<size {
+                            let dy = iy < m ? iy : iy - size
+                            guard ix != m, iy != m else {
+                                out[ix * size + iy] = kiss_fft_cpx(r: 0, i: 0)
+                                continue
+                            }
+                            let d2 = spacing * spacing * Double(dx * dx + dy * dy)
+                            let w = 1 / (1 + d2)
+                            out[ix * size + iy] = kiss_fft_cpx(r: Float(w * w), i: Float(w))
+                        }
                     }
                 }
             }
@@ -208,12 +216,15 @@ enum TSNEInterpolation {
                 squared.withUnsafeMutableBufferPointer { qb in
                     plain.withUnsafeMutableBufferPointer { pb in
                         guard let s = sb.baseAddress, let q = qb.baseAddress, let p = pb.baseAddress else { return }
-                        for kx in 0..<size {
-                            let mx = kx == 0 ? 0 : size - kx
-                            for ky in 0..<size {
-                                let c = kx * size + ky, mc = mx * size + (ky == 0 ? 0 : size - ky)
-                                q[c] = (s[c].r + s[mc].r) / 2 * scale
-                                p[c] = (s[c].i + s[mc].i) / 2 * scale
+                        let src = SharedReads(s), squared = DisjointWrites(q), plain = DisjointWrites(p)
+                        Parallel.forEachChunk(size, minimumChunk: 16) { rows in
+                            for kx in rows {
+                                let mx = kx == 0 ? 0 : size - kx
+                                for ky in 0..<size {
+                                    let c = kx * size + ky, mc = mx * size + (ky == 0 ? 0 : size - ky)
+                                    squared[c] = (src[c].r + src[mc].r) / 2 * scale
+                                    plain[c] = (src[c].i + src[mc].i) / 2 * scale
+                                }
                             }
                         }
                     }

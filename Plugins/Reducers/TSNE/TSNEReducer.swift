@@ -98,7 +98,7 @@ public enum TSNEReducer: Reducer {
 
     public static let descriptor = PluginDescriptor(
         id: "reducer.tsne", kind: .reducer, version: "1.0.0",
-        summary: "t-SNE in 2-D or 3-D: exact input neighbours, Barnes-Hut or exact gradient, seeded.",
+        summary: "t-SNE in 2-D or 3-D: exact or approximate input neighbours, Barnes-Hut, FFT or exact gradient, seeded.",
         inputs: [.embedding],
         parameters: Parameters.self,
         usesSeed: true,

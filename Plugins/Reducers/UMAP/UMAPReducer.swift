@@ -56,7 +56,7 @@ public enum UMAPReducer: Reducer {
 
     public static let descriptor = PluginDescriptor(
         id: "reducer.umap", kind: .reducer, version: "1.0.0",
-        summary: "UMAP in 2-D or 3-D: exact neighbours, fuzzy graph, spectral start, seeded reproducible SGD.",
+        summary: "UMAP in 2-D or 3-D: exact or approximate neighbours, fuzzy graph, spectral start, seeded reproducible SGD.",
         inputs: [.embedding],
         parameters: Parameters.self,
         usesSeed: true,
