@@ -79,7 +79,7 @@ def job_fitsne(args):
     import numpy as np
     from fitsne import FItSNE
     x = np.ascontiguousarray(load(args.n).astype(np.float64))
-    # FIt-SNE prints "error is KL" every 50 iterations from C++: catch its stdout at the fd level.
+    # FIt-SNE prints its KL every 50 iterations from C++: catch its stdout at the fd level.
     log = tempfile.TemporaryFile(mode="w+")
     saved = os.dup(1)
     os.dup2(log.fileno(), 1)
@@ -92,7 +92,8 @@ def job_fitsne(args):
         sys.stdout.flush()
         os.dup2(saved, 1)
     log.seek(0)
-    errors = re.findall(r"error is ([0-9.eE+-]+)", log.read())
+    # Older FIt-SNE prints "error is KL", newer "Iteration N (...), cost KL".
+    errors = re.findall(r"(?:error is|cost) ([0-9.eE+-]+)", log.read())
     np.save(args.out, y)
     return {"seconds": seconds, "kl": float(errors[-1]) if errors else float("nan")}
 

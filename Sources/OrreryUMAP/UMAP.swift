@@ -31,11 +31,14 @@ public enum UMAP {
         public var measure: DistanceMeasure = .cosine
         public var initialization: Initialization = .spectral
         public var seed: UInt64 = 0
+        /// How the neighbours are found: `.auto` is exact below
+        /// `NearestNeighborSearch.autoApproximateFrom` points, NN-descent from there.
+        public var knnMethod: KNNMethod = .auto
 
         public init(dims: Int = 2, neighbors: Int = 15, minDist: Double = 0.1, spread: Double = 1,
                     epochs: Int? = nil, learningRate: Double = 1, negativeSampleRate: Int = 5,
                     repulsionStrength: Double = 1, measure: DistanceMeasure = .cosine,
-                    initialization: Initialization = .spectral, seed: UInt64 = 0) {
+                    initialization: Initialization = .spectral, seed: UInt64 = 0, knnMethod: KNNMethod = .auto) {
             self.dims = dims
             self.neighbors = neighbors
             self.minDist = minDist
@@ -47,6 +50,7 @@ public enum UMAP {
             self.measure = measure
             self.initialization = initialization
             self.seed = seed
+            self.knnMethod = knnMethod
         }
 
         /// The epochs used for `n` points.
@@ -82,6 +86,8 @@ public enum UMAP {
         public var components: Int
         /// Stored (directed) entries of the fuzzy graph.
         public var graphEntries: Int
+        /// How the neighbours were found (method, measured recall when approximate).
+        public var knn: NearestNeighborSearch.GraphReport
     }
 
     public enum Failure: Error, Equatable, Sendable {
@@ -127,7 +133,8 @@ public enum UMAP {
         let epochs = c.epochs(for: n)
         let k = min(c.neighbors, n) - 1  // umap-learn's n_neighbors counts the point itself
         var stopped: (any Error)?
-        guard let knn = UMAPGraph.nearestNeighbors(points, k: k, measure: c.measure, shouldContinue: {
+        guard let (knn, report) = NearestNeighborSearch.graph(of: points, k: k, measure: c.measure, method: c.knnMethod,
+                                                              seed: c.seed, progress: { _, _ in
             do { try observe(0, epochs); return true } catch { stopped = error; return false }
         }) else { throw stopped ?? CancellationError() }
         let (graph, _) = UMAPGraph.fuzzyUnion(knn: knn, n: n)
@@ -143,7 +150,7 @@ public enum UMAP {
                                   observe: observe)
         }
         return Result(layout: layout, curve: curve, epochs: epochs, neighbors: k + 1, initialization: used,
-                      components: components, graphEntries: graph.values.count)
+                      components: components, graphEntries: graph.values.count, knn: report)
     }
 
     static func optimise<V: SIMD>(_: V.Type, graph: UMAPGraph, start: [Float], curve: UMAPCurve, epochs: Int,

@@ -44,7 +44,14 @@ public enum TSNE {
         /// nil: exact for n ≤ `exactLimit`; above, FFT in 2-D from `fftLimit` points, else Barnes-Hut.
         public var method: Method? = nil
         public var theta: Double = 0.5
+        /// `.fft`: interpolation boxes per unit of layout width once the layout is wider than 50 boxes
+        /// (1, FIt-SNE's and openTSNE's default; the interpolation error grows as the cube of the
+        /// box width, the transforms' cost falls as its square).
+        public var fftBoxesPerUnit: Double = 1
         public var seed: UInt64 = 0
+        /// How the input neighbours are found: `.auto` is exact below
+        /// `NearestNeighborSearch.autoApproximateFrom` points, NN-descent from there.
+        public var knnMethod: KNNMethod = .auto
 
         /// `auto` uses the exact gradient up to this many points.
         public static let exactLimit = 1000
@@ -55,7 +62,7 @@ public enum TSNE {
         public init(dims: Int = 2, perplexity: Double = 30, learningRate: Double? = nil, iterations: Int = 1000,
                     earlyExaggeration: Double = 12, exaggerationIterations: Int = 250,
                     measure: DistanceMeasure = .cosine, initialization: Initialization = .pca,
-                    method: Method? = nil, theta: Double = 0.5, seed: UInt64 = 0) {
+                    method: Method? = nil, theta: Double = 0.5, seed: UInt64 = 0, knnMethod: KNNMethod = .auto) {
             self.dims = dims
             self.perplexity = perplexity
             self.learningRate = learningRate
@@ -67,6 +74,7 @@ public enum TSNE {
             self.method = method
             self.theta = theta
             self.seed = seed
+            self.knnMethod = knnMethod
         }
 
         public static func == (a: Configuration, b: Configuration) -> Bool {
@@ -75,7 +83,8 @@ public enum TSNE {
                 && a.exaggerationIterations == b.exaggerationIterations && a.initialMomentum == b.initialMomentum
                 && a.finalMomentum == b.finalMomentum && a.measure.name == b.measure.name
                 && a.initialization == b.initialization && a.method == b.method && a.theta == b.theta
-                && a.seed == b.seed
+                && a.fftBoxesPerUnit == b.fftBoxesPerUnit
+                && a.seed == b.seed && a.knnMethod == b.knnMethod
         }
 
         /// The method used for `n` points.
@@ -101,6 +110,8 @@ public enum TSNE {
         public var method: Method
         /// Stored entries of P.
         public var affinityEntries: Int
+        /// How the input neighbours were found (method, measured recall when approximate).
+        public var knn: NearestNeighborSearch.GraphReport
     }
 
     /// What can stop a run.
@@ -140,17 +151,20 @@ public enum TSNE {
         }
         if let bad = points.firstNonFinite() { throw Failure.nonFinite(row: bad.row, column: bad.column) }
         var stopped: (any Error)?
-        guard let affinities = TSNEAffinities.compute(points: points, perplexity: configuration.perplexity,
-                                                      measure: configuration.measure, shouldContinue: {
-            do { try observe(0, nil); return true } catch { stopped = error; return false }
-        }) else {
+        guard let (affinities, knn) = TSNEAffinities.compute(
+            points: points, perplexity: configuration.perplexity, measure: configuration.measure,
+            knnMethod: configuration.knnMethod, seed: configuration.seed, shouldContinue: {
+                do { try observe(0, nil); return true } catch { stopped = error; return false }
+            }) else {
             throw stopped ?? CancellationError()
         }
         let start = try initialLayout(points, configuration)
         if configuration.dims == 2 {
-            return try optimise(SIMD2<Double>.self, affinities: affinities, start: start, configuration, observe: observe)
+            return try optimise(SIMD2<Double>.self, affinities: affinities, knn: knn, start: start, configuration,
+                                observe: observe)
         }
-        return try optimise(SIMD3<Double>.self, affinities: affinities, start: start, configuration, observe: observe)
+        return try optimise(SIMD3<Double>.self, affinities: affinities, knn: knn, start: start, configuration,
+                            observe: observe)
     }
 
     /// The starting n × dims layout, row-major, in Double.
@@ -169,7 +183,8 @@ public enum TSNE {
     }
 
     /// Optimises the layout; generic over the point type so 2-D and 3-D get specialised loops.
-    static func optimise<V: SIMD>(_: V.Type, affinities: TSNEAffinities, start: [Double], _ c: Configuration,
+    static func optimise<V: SIMD>(_: V.Type, affinities: TSNEAffinities, knn: NearestNeighborSearch.GraphReport,
+                                  start: [Double], _ c: Configuration,
                                   observe: (Int, Double?) throws -> Void) throws -> Result where V: Sendable, V.Scalar == Double {
         let n = affinities.count
         let dims = V.scalarCount
@@ -184,7 +199,9 @@ public enum TSNE {
         case .barnesHut: .barnesHut(theta: c.theta)
         case .fft: .fft
         }
-        let gradient = TSNEGradient<V>(affinities: affinities, repulsion: repulsion)
+        var gradient = TSNEGradient<V>(affinities: affinities, repulsion: repulsion)
+        gradient.boxesPerUnit = c.fftBoxesPerUnit
+        let workspace = TSNEInterpolation.Workspace()
         let rate = c.learningRate(for: n)
         var grad = [V](repeating: .zero, count: n)
         var update = [V](repeating: .zero, count: n)
@@ -201,7 +218,7 @@ public enum TSNE {
             let early = iteration < exaggerationEnd
             let report = (iteration + 1) % 50 == 0 || iteration == c.iterations - 1
             let value = gradient.evaluate(y, exaggeration: early ? c.earlyExaggeration : 1, gradient: &grad,
-                                          divergence: report)
+                                          divergence: report, workspace: workspace)
             let momentum = early ? c.initialMomentum : c.finalMomentum
             for i in 0..<n {
                 let g = grad[i]
@@ -221,6 +238,6 @@ public enum TSNE {
         var layout = Matrix(rows: n, columns: dims)
         for i in 0..<n { for d in 0..<dims { layout[i, d] = Float(y[i][d]) } }
         return Result(layout: layout, klDivergence: kl, learningRate: rate, method: method,
-                      affinityEntries: affinities.entryCount)
+                      affinityEntries: affinities.entryCount, knn: knn)
     }
 }

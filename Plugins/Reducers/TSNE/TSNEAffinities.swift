@@ -43,18 +43,35 @@ public struct TSNEAffinities: Sendable, Equatable {
     ///   the rest; O(n·k) memory.
     public static func compute(points: Matrix, perplexity: Double, measure: DistanceMeasure,
                                shouldContinue: () -> Bool = { true }) -> TSNEAffinities? {
+        compute(points: points, perplexity: perplexity, measure: measure, knnMethod: .exact, seed: 0,
+                shouldContinue: shouldContinue)?.affinities
+    }
+
+    /// P from exact or approximate nearest neighbours (`NearestNeighborSearch.graph`), with the
+    /// search's report (the method it ran and, for approximate lists, the recall measured on a
+    /// seeded sample).
+    ///
+    /// - Parameters:
+    ///   - knnMethod: `.exact`, `.approximate` (NN-descent) or `.auto` (approximate from
+    ///     `NearestNeighborSearch.autoApproximateFrom` points).
+    ///   - seed: the seed of NN-descent (unused by exact search).
+    /// - Complexity: exact O(n²·d); approximate about O(n·k²·d); then O(n·k·log k); O(n·k) memory.
+    public static func compute(points: Matrix, perplexity: Double, measure: DistanceMeasure, knnMethod: KNNMethod,
+                               seed: UInt64, shouldContinue: () -> Bool = { true })
+        -> (affinities: TSNEAffinities, knn: NearestNeighborSearch.GraphReport)? {
         let n = points.rows
         let k = min(n - 1, Int((3 * perplexity).rounded(.up)))
         guard n > 1, k >= 1 else {
-            return TSNEAffinities(count: n, rowStart: [Int](repeating: 0, count: n + 1), columns: [], values: [])
+            return (TSNEAffinities(count: n, rowStart: [Int](repeating: 0, count: n + 1), columns: [], values: []),
+                    NearestNeighborSearch.GraphReport(method: .exact, recall: nil, note: nil, iterations: 0))
         }
-        guard let knn = NearestNeighborSearch.search(points: points, queries: points, queryRows: Array(0..<n),
-                                                     k: k, measure: measure, onBlock: { _, _ in shouldContinue() })
+        guard let (knn, report) = NearestNeighborSearch.graph(of: points, k: k, measure: measure, method: knnMethod,
+                                                              seed: seed, progress: { _, _ in shouldContinue() })
         else { return nil }
         // Distances the Gaussian is over: 1 − cos for cosine (= ‖x̂ − ŷ‖²/2), squared for Euclidean.
         let squared = measure.kernel == .squaredEuclidean
         let conditional = conditionalProbabilities(knn: knn, n: n, perplexity: perplexity, squareDistances: squared)
-        return symmetrise(neighbors: knn.indices, conditional: conditional, n: n, k: k)
+        return (symmetrise(neighbors: knn.indices, conditional: conditional, n: n, k: k), report)
     }
 
     /// p(j|i) for each of the k neighbours of each point, bandwidth by binary search on β = 1/2σ²

@@ -20,6 +20,8 @@ struct TSNEGradient<V: SIMD>: Sendable where V: Sendable, V.Scalar == Double {
 
     let affinities: TSNEAffinities
     let repulsion: Repulsion
+    /// `.fft`: grid boxes per unit of layout width in wide layouts (see `TSNEInterpolation.grid`).
+    var boxesPerUnit = 1.0
     /// Points per chunk (fixed, so the reduction order does not depend on the machine).
     let chunkSize = 128
     /// Σ p log p, precomputed for the divergence.
@@ -36,7 +38,10 @@ struct TSNEGradient<V: SIMD>: Sendable where V: Sendable, V.Scalar == Double {
     ///
     /// - Complexity: O(nnz(P) + n²) for `.exact`, O(nnz(P) + n log n) for `.barnesHut`,
     ///   O(nnz(P) + n + B² log B) for `.fft` (B grid boxes a side).
-    func evaluate(_ y: [V], exaggeration: Double, gradient: inout [V], divergence: Bool) -> Double? {
+    ///   - workspace: the FFT method's buffers, reused across calls (an optimisation run passes one;
+    ///     nil makes a fresh one).
+    func evaluate(_ y: [V], exaggeration: Double, gradient: inout [V], divergence: Bool,
+                  workspace: TSNEInterpolation.Workspace? = nil) -> Double? {
         let n = y.count
         precondition(gradient.count == n && affinities.count == n)
         let chunks = (n + chunkSize - 1) / chunkSize
@@ -56,7 +61,8 @@ struct TSNEGradient<V: SIMD>: Sendable where V: Sendable, V.Scalar == Double {
                         precondition(V.scalarCount == 2, "the FFT repulsion is 2-D only")
                         let xs = (0..<n).map { ya[$0][0] }, ysOnly = (0..<n).map { ya[$0][1] }
                         var force = [SIMD2<Double>](repeating: .zero, count: n)
-                        let z = TSNEInterpolation.repulsion(x: xs, y: ysOnly, force: &force)
+                        let z = TSNEInterpolation.repulsion(x: xs, y: ysOnly, force: &force,
+                                                            boxesPerUnit: boxesPerUnit, workspace: workspace ?? TSNEInterpolation.Workspace())
                         for i in 0..<n {
                             var v = V.zero
                             v[0] = force[i][0]

@@ -61,7 +61,12 @@ public enum TSNEReducer: Reducer {
         @Parameter(help: "repulsion: all pairs (O(n²) per iteration), Barnes-Hut, or FFT interpolation (FIt-SNE's, 2-D only); auto = exact up to 1000 points, then FFT in 2-D from 10,000 points, else Barnes-Hut")
         public var method: MethodChoice = .auto
         @Parameter(help: "Barnes-Hut angle (smaller is more exact)", .range(0...2)) public var theta = 0.5
-        @Parameter(help: "seed for the random initialisation", defaultText: "the step's seed") public var seed: UInt64? = nil
+        @Parameter(help: "fft: interpolation boxes per unit of layout width in wide layouts (1 as FIt-SNE and openTSNE; smaller is faster and coarser)", .range(0.1...4))
+        public var fftBoxesPerUnit = 1.0
+        @Parameter(help: "seed for the random initialisation and the approximate neighbour search", defaultText: "the step's seed")
+        public var seed: UInt64? = nil
+        @Parameter(help: "input neighbours: exact, approximate (NN-descent; recall in the notes) or auto = exact below 30,000 points, approximate from there")
+        public var knnMethod: KNNMethod = .auto
 
         public init() {}
 
@@ -80,18 +85,20 @@ public enum TSNEReducer: Reducer {
             case .barnesHut: .barnesHut
             case .fft: .fft
             }
-            return TSNE.Configuration(dims: dims, perplexity: perplexity, learningRate: rate, iterations: iterations,
+            var c = TSNE.Configuration(dims: dims, perplexity: perplexity, learningRate: rate, iterations: iterations,
                                       earlyExaggeration: earlyExaggeration,
                                       exaggerationIterations: exaggerationIterations,
                                       measure: metric == .cosine ? .cosine : .euclidean,
                                       initialization: initialization == .pca ? .pca : .random,
-                                      method: method, theta: theta, seed: seed)
+                                      method: method, theta: theta, seed: seed, knnMethod: knnMethod)
+            c.fftBoxesPerUnit = fftBoxesPerUnit
+            return c
         }
     }
 
     public static let descriptor = PluginDescriptor(
         id: "reducer.tsne", kind: .reducer, version: "1.0.0",
-        summary: "t-SNE in 2-D or 3-D: exact input neighbours, Barnes-Hut or exact gradient, seeded.",
+        summary: "t-SNE in 2-D or 3-D: exact or approximate input neighbours, Barnes-Hut, FFT or exact gradient, seeded.",
         inputs: [.embedding],
         parameters: Parameters.self,
         usesSeed: true,
@@ -154,11 +161,13 @@ public enum TSNEReducer: Reducer {
         notes.set("kl-divergence-method", klMethod)
         notes.set("method", result.method.rawValue)
         if result.method == .barnesHut { notes.set("theta", p.theta) }
+        if result.method == .fft { notes.set("fft-boxes-per-unit", p.fftBoxesPerUnit) }
         notes.set("metric", p.metric.rawValue)
         notes.set("init", p.initialization.rawValue)
         notes.set("early-exaggeration", p.earlyExaggeration)
         notes.set("exaggeration-iterations", Double(p.exaggerationIterations))
         notes.set("seed", Double(seed))
+        result.knn.record(in: &notes)
         ProjectionQuality.annotate(&notes, original: input.vectors, layout: result.layout, k: 10, seed: seed,
                                    metric: configuration.measure)
         let axes = (0..<p.dims).map { "tsne-\($0)" }

@@ -31,6 +31,8 @@ public enum UMAPReducer: Reducer {
         public var initialization: InitChoice = .spectral
         @Parameter(help: "seed for the initialisation and the negative samples", defaultText: "the step's seed")
         public var seed: UInt64? = nil
+        @Parameter(help: "neighbour search: exact, approximate (NN-descent; recall in the notes) or auto = exact below 30,000 points, approximate from there")
+        public var knnMethod: KNNMethod = .auto
 
         public init() {}
 
@@ -49,13 +51,13 @@ public enum UMAPReducer: Reducer {
                                learningRate: learningRate, negativeSampleRate: negativeSampleRate,
                                repulsionStrength: repulsionStrength,
                                measure: metric == .cosine ? .cosine : .euclidean,
-                               initialization: start, seed: seed)
+                               initialization: start, seed: seed, knnMethod: knnMethod)
         }
     }
 
     public static let descriptor = PluginDescriptor(
-        id: "reducer.umap", kind: .reducer, version: "1.1.0",
-        summary: "UMAP in 2-D or 3-D: exact neighbours, fuzzy graph, spectral start, seeded reproducible SGD.",
+        id: "reducer.umap", kind: .reducer, version: "1.2.0",
+        summary: "UMAP in 2-D or 3-D: exact or approximate neighbours, fuzzy graph, spectral start, seeded reproducible SGD.",
         inputs: [.embedding],
         parameters: Parameters.self,
         usesSeed: true,
@@ -126,7 +128,7 @@ public enum UMAPReducer: Reducer {
         }
         notes.set("graph-components", Double(result.components))
         notes.set("graph-edges", Double(result.graphEntries))
-        notes.set("neighbour-search", "exact")
+        result.knn.record(in: &notes)
         notes.set("seed", Double(seed))
         ProjectionQuality.annotate(&notes, original: input.vectors, layout: result.layout, k: 10, seed: seed,
                                    metric: configuration.measure)

@@ -33,6 +33,13 @@ extension NearestNeighborSearch {
         /// NN-descent iterations run (0 for exact search).
         public var iterations: Int
 
+        public init(method: KNNMethod, recall: Double?, note: String?, iterations: Int) {
+            self.method = method
+            self.recall = recall
+            self.note = note
+            self.iterations = iterations
+        }
+
         /// The report as step notes: `knn-method`, `knn-recall`, `knn-recall-sample`, `knn-note`.
         public func record(in notes: inout Notes) {
             notes.set("knn-method", method.rawValue)
