@@ -1,6 +1,7 @@
 import Foundation
 import OrreryCore
 import OrreryTesting
+import OrreryUMAP
 @testable import ReducerUMAP
 import Testing
 
