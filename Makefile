@@ -21,7 +21,11 @@ example:
 	cd Examples/RandomProjection && swift run orrery-random-projection plugins | grep -q 'reducer.tsne'
 	# `orrery plugin new --swift`: the package it writes builds, passes its tests (the conformance
 	# checks and its example included) and its own command line checks it.
-	rm -rf .build/scaffold && swift run -c release orrery plugin new reducer.my-method --swift .build/scaffold/my-method
+	# (Written by the example's command line, already built here: `swift run -c release orrery`
+	# after `swift test -c release` would rebuild every module without testability.)
+	rm -rf .build/scaffold
+	cd Examples/RandomProjection && swift run orrery-random-projection plugin new reducer.my-method \
+	  --swift $(CURDIR)/.build/scaffold/my-method --orrery $(CURDIR)
 	cd .build/scaffold/my-method && swift test
 	cd .build/scaffold/my-method && swift run orrery-my-method plugin check reducer.my-method --example-directory Tests/MyMethodTests
 	@echo "example package: built, tested, and its orrery-random-projection lists reducer.random-projection with the built-ins; the scaffolded Swift plugin passes its checks"
