@@ -250,7 +250,7 @@ public actor Workbench {
     }
 
     /// The `k` nearest points of the view to point `index`, in the original space, by Orrery's kNN.
-    public func neighbors(_ step: String, index: Int, k: Int, metric: String) throws(Refusal) -> [Neighbor] {
+    public func neighbors(_ step: String, index: Int, k: Int, metric: String) async throws(Refusal) -> [Neighbor] {
         let measure: DistanceMeasure
         switch metric {
         case "cosine": measure = .cosine
@@ -261,8 +261,14 @@ public actor Workbench {
         let e = try original(step)
         guard index >= 0, index < e.count else { throw Refusal(400, "point \(index) is outside 0..<\(e.count)") }
         guard k >= 1, k <= 1000 else { throw Refusal(400, "k must be in 1...1000") }
-        let context = StepContext(stepID: "serve", seed: 0, inputDirectory: outputDirectory,
-                                  outputDirectory: outputDirectory, registry: PluginRegistry(entries: []))
+        return try await Self.nearest(to: index, in: e, k: k, measure: measure, folder: outputDirectory)
+    }
+
+    /// The search itself, off the actor: concurrent clicks use every core, and nothing else waits.
+    nonisolated static func nearest(to index: Int, in e: Embedding, k: Int, measure: DistanceMeasure,
+                                    folder: URL) async throws(Refusal) -> [Neighbor] {
+        let context = StepContext(stepID: "serve", seed: 0, inputDirectory: folder,
+                                  outputDirectory: folder, registry: PluginRegistry(entries: []))
         let n: Neighbors
         do {
             n = try MetricStep.neighbors(of: [index], in: e, k: k, measure: measure, includeSelf: false, context: context)
