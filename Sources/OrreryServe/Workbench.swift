@@ -211,13 +211,18 @@ public actor Workbench {
     private var isolatedValues: [String: StepValue] = [:]
     private var encodedViews: [String: Data] = [:]
 
-    /// `view(step)` as JSON, encoded once per run of the workflow (a 100k-point view is megabytes).
-    public func viewJSON(_ step: String) throws(Refusal) -> Data {
-        if let data = encodedViews[step] { return data }
+    /// `value` as the server answers it: sorted keys, non-finite numbers as strings.
+    static func json<T: Encodable>(_ value: T) -> Data? {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-        guard let data = try? encoder.encode(try view(step)) else { throw Refusal(500, "cannot encode the view of '\(step)'") }
+        return try? encoder.encode(value)
+    }
+
+    /// `view(step)` as JSON, encoded once per run of the workflow (a 100k-point view is megabytes).
+    public func viewJSON(_ step: String) throws(Refusal) -> Data {
+        if let data = encodedViews[step] { return data }
+        guard let data = Self.json(try view(step)) else { throw Refusal(500, "cannot encode the view of '\(step)'") }
         encodedViews[step] = data
         return data
     }

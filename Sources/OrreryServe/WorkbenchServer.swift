@@ -67,9 +67,8 @@ public struct WorkbenchServer: HTTPHandler {
         case (.GET, "/api/state"):
             return Self.json(await workbench.state())
         case (.GET, "/api/view"):
-            var headers = Self.baseHeaders
-            headers[.contentType] = "application/json"
-            return HTTPResponse(statusCode: .ok, headers: headers, body: try await workbench.viewJSON(try Self.required("step", query)))
+            return HTTPResponse(statusCode: .ok, headers: Self.jsonHeaders,
+                                body: try await workbench.viewJSON(try Self.required("step", query)))
         case (.GET, "/api/neighbors"):
             let index = try Self.integer("index", query), k = try Self.integer("k", query, default: 10)
             return Self.json(try await workbench.neighbors(try Self.required("step", query), index: index, k: k,
@@ -177,6 +176,12 @@ public struct WorkbenchServer: HTTPHandler {
         HTTPHeader("Referrer-Policy"): "no-referrer",
     ]
 
+    static var jsonHeaders: HTTPHeaders {
+        var h = baseHeaders
+        h[.contentType] = "application/json"
+        return h
+    }
+
     static var pageHeaders: HTTPHeaders {
         var h = baseHeaders
         h[.contentType] = "text/html; charset=utf-8"
@@ -186,13 +191,8 @@ public struct WorkbenchServer: HTTPHandler {
     }
 
     static func json<T: Encodable>(_ value: T, status: Int = 200) -> HTTPResponse {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-        let data = (try? encoder.encode(value)) ?? Data("{\"error\":\"could not encode the answer\"}".utf8)
-        var headers = baseHeaders
-        headers[.contentType] = "application/json"
-        return HTTPResponse(statusCode: HTTPStatusCode(status, phrase: phrase(status)), headers: headers, body: data)
+        let data = Workbench.json(value) ?? Data("{\"error\":\"could not encode the answer\"}".utf8)
+        return HTTPResponse(statusCode: HTTPStatusCode(status, phrase: phrase(status)), headers: jsonHeaders, body: data)
     }
 
     static func phrase(_ status: Int) -> String {
