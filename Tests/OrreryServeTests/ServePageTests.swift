@@ -13,8 +13,8 @@ import Testing
     static let python = "/usr/bin/python3"
 
     static var browserMissing: String? {
-        guard ChildCheck.succeeds(["chromium", "--version"]) else { return "chromium is not installed (scripts/setup --test-tools)" }
-        guard ChildCheck.succeeds([python, "-c", "import websocket"]) else { return "python3-websocket is not installed (scripts/setup --test-tools)" }
+        guard Command.succeeds(["chromium", "--version"]) else { return "chromium is not installed (scripts/setup --test-tools)" }
+        guard Command.succeeds([python, "-c", "import websocket"]) else { return "python3-websocket is not installed (scripts/setup --test-tools)" }
         return nil
     }
 
@@ -31,7 +31,7 @@ import Testing
         defer { watcher.cancel() }
         let shot = BrowserCheck.screenshots.appendingPathComponent("serve-session.png").path
         let script = Fixtures.repositoryRoot.appendingPathComponent("Tests/browser/serve_session.py").path
-        let (status, output) = try await OffPool.run { ChildCheck.run([Self.python, script, "http://127.0.0.1:\(r.port)/", file.path, "politics", "^pol",
+        let (status, output) = try await OffPool.run { Command.run([Self.python, script, "http://127.0.0.1:\(r.port)/", file.path, "politics", "^pol",
                                                "reducer.pca", "{ components: 2 }", shot]) }
         #expect(status == 0, "\(output)")
         struct Session: Decodable {
@@ -71,22 +71,4 @@ import Testing
         #expect(seconds < 10)
         print("serve page: edit on disk shown after \(String(format: "%.2f", seconds)) s; screenshot \(shot)")
     }
-}
-
-/// Runs a command and returns its status and standard output (standard error appended).
-enum ChildCheck {
-    static func run(_ arguments: [String]) -> (Int32, String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = arguments
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = out
-        do { try p.run() } catch { return (-1, "\(error)") }
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
-    }
-
-    static func succeeds(_ arguments: [String]) -> Bool { run(arguments).0 == 0 }
 }
