@@ -142,11 +142,22 @@ import Testing
         os.rename("\(programPID.path).tmp", "\(programPID.path)")
         time.sleep(60)
         """)
-        let task = Task { try await Harness.run(m, on: Fixtures.random(rows: 3, columns: 2)) }
-        // Cancel once both exist (on a loaded machine Python can take seconds to start).
-        let deadline = Date().addingTimeInterval(60)
-        while !FileManager.default.fileExists(atPath: programPID.path), Date() < deadline {
+        let finished = Flag()
+        let task = Task {
+            defer { finished.set() }
+            return try await Harness.run(m, on: Fixtures.random(rows: 3, columns: 2))
+        }
+        // Cancel once both exist. On a loaded two-core machine the run's task can wait a long
+        // time for a thread and Python seconds to start, so the wait ends only when the pid file
+        // appears, the run ends by itself (a failure to report), or after five minutes.
+        let deadline = Date().addingTimeInterval(300)
+        while !FileManager.default.fileExists(atPath: programPID.path), !finished.isSet, Date() < deadline {
             try await Task.sleep(nanoseconds: 50_000_000)
+        }
+        if finished.isSet, !FileManager.default.fileExists(atPath: programPID.path) {
+            let result = await task.result
+            Issue.record("the program ended before it was cancelled: \(result)")
+            return
         }
         let pids = try [programPID, childPID].map { url in
             try #require(Int32(String(contentsOf: url, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
@@ -161,6 +172,14 @@ import Testing
             while Self.isRunning(pid), Date() < gone { try await Task.sleep(nanoseconds: 20_000_000) }
             #expect(!Self.isRunning(pid), "process \(pid) survived the cancellation")
         }
+    }
+
+    /// A flag set once, read from any thread.
+    final class Flag: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value = false
+        func set() { lock.withLock { value = true } }
+        var isSet: Bool { lock.withLock { value } }
     }
 
     /// Whether `pid` is a live process: present in /proc and not a zombie.
