@@ -167,7 +167,7 @@ let package = Package(
         ),
         .testTarget(
             name: "OrreryServeTests",
-            dependencies: ["OrreryServe", "OrreryCore", "OrreryPlugins", "OrreryTesting",
+            dependencies: ["OrreryServe", "OrreryCore", "OrreryPlugins", "OrreryTesting", "OrreryViews",
                            .product(name: "FlyingFox", package: "FlyingFox")],
             swiftSettings: swiftSettings
         ),

@@ -15,6 +15,7 @@ Run through bench/run (venv and release build). Every measurement runs in its ow
 """
 import argparse
 import json
+import re
 import math
 import os
 import subprocess
@@ -129,10 +130,54 @@ def peer(name, n, out):
     env = {k: v for k, v in os.environ.items() if k not in PEER_UNSET}
     cmd = [sys.executable, os.path.abspath(__file__), "--job", name, "--n", str(n), "--out", out]
     try:
+        start = time.perf_counter()
         r = subprocess.run(cmd, env=env, check=True, capture_output=True, text=True)
-        return json.loads(r.stdout.strip().splitlines()[-1])
+        result = json.loads(r.stdout.strip().splitlines()[-1])
+        result["process_seconds"] = time.perf_counter() - start
+        return result
     except (subprocess.CalledProcessError, ValueError, IndexError) as e:
         return {"error": str(e)[-300:]}
+
+
+def orrery_run(args, n, method, out):
+    """Orrery's t-SNE as a whole `orrery run` process (load, exact kNN, layout, .npy export), with
+    the peers' settings; seconds = the process's wall time, step_seconds = the layout step's."""
+    with tempfile.TemporaryDirectory() as tmp:
+        head = f"""  some:
+    uses: selector.head
+    from: words
+    with: {{ count: {n} }}
+""" if n < 50_000 else ""
+        with open(os.path.join(tmp, "w.yaml"), "w") as f:
+            f.write(f"""orrery: 1
+name: tsne-{n}-{method}
+seed: 1
+steps:
+  words:
+    uses: loader.npy
+    with: {{ path: {DATA} }}
+{head}  layout:
+    uses: reducer.tsne
+    from: {"some" if head else "words"}
+    with: {{ method: {method}, iterations: 1000, perplexity: 30, metric: euclidean, init: pca, knn-method: exact }}
+  out:
+    uses: exporter.npy
+    from: layout
+    with: {{ path: layout.npy }}
+""")
+        start = time.perf_counter()
+        cpu0 = os.times()
+        r = subprocess.run([args.orrery_cli, "run", os.path.join(tmp, "w.yaml"), "-o", os.path.join(tmp, "out"),
+                        "--cache", os.path.join(tmp, "cache")], check=True, capture_output=True, text=True)
+        wall = time.perf_counter() - start
+        cpu1 = os.times()
+        lock = json.load(open(os.path.join(tmp, "out", "orrery.lock")))
+        step = next(s for s in lock["steps"] if s["id"] == "layout")
+        import shutil
+        shutil.copy(os.path.join(tmp, "out", "layout.npy"), out)
+        return {"seconds": wall, "step_seconds": step["seconds"],
+                "cpu_seconds": (cpu1.children_user + cpu1.children_system) - (cpu0.children_user + cpu0.children_system),
+                "kl": float(m.group(1)) if (m := re.search(r"kl-divergence ([0-9.]+)", r.stdout + r.stderr)) else float("nan")}
 
 
 def orrery(args, *cmd):
@@ -150,6 +195,34 @@ def slope(points):
     return sum((a - mx) * (b - my) for a, b in pts) / sum((a - mx) ** 2 for a, _ in pts)
 
 
+def umap_rows(args, n, x, tmp, results, rows):
+    import numpy as np
+    o_path = os.path.join(tmp, f"o-umap-{n}.npy")
+    o = orrery(args, "umap", "--rows", str(n), "--out", o_path)
+    o["trust"] = trustworthiness(x, np.load(o_path), "cosine")
+    entry = {"orrery": o}
+    if not args.skip_peers:
+        p_path = os.path.join(tmp, f"p-umap-{n}.npy")
+        p = peer("umap", n, p_path)
+        if "error" not in p:
+            p["trust"] = trustworthiness(x, np.load(p_path), "cosine")
+        entry["umap-learn"] = p
+    results["umap"][n] = entry
+    rows.append((f"UMAP 2-D, {n}", entry))
+
+
+
+def tsne_peers(args, n, x, tmp, entry):
+    import numpy as np
+    if not args.skip_peers:
+        for name in ["fitsne", "opentsne"] + (["sklearn"] if n <= 10_000 or args.sklearn_50k else []):
+            p_path = os.path.join(tmp, f"p-{name}-{n}.npy")
+            p = peer(name, n, p_path)
+            if "error" not in p:
+                p["trust"] = trustworthiness(x, np.load(p_path), "euclidean")
+            entry[name] = p
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--job")
@@ -162,6 +235,9 @@ def main():
     ap.add_argument("--skip-peers", action="store_true")
     ap.add_argument("--sklearn-50k", action="store_true")
     ap.add_argument("--json", default="")
+    ap.add_argument("--only", choices=["umap", "tsne"], help="run one of the two comparisons")
+    ap.add_argument("--orrery-cli", default="", help="an `orrery` binary: time Orrery's t-SNE as whole `orrery run` processes")
+    ap.add_argument("--tsne-methods", default="fft", help="with --orrery-cli: Orrery's t-SNE methods, e.g. fft,barnes-hut")
     args = ap.parse_args()
     if args.job:
         print(json.dumps(JOBS[args.job](args)))
@@ -175,34 +251,30 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         for n in sizes:
             x = load(n)
-            o_path = os.path.join(tmp, f"o-umap-{n}.npy")
-            o = orrery(args, "umap", "--rows", str(n), "--out", o_path)
-            o["trust"] = trustworthiness(x, np.load(o_path), "cosine")
-            entry = {"orrery": o}
-            if not args.skip_peers:
-                p_path = os.path.join(tmp, f"p-umap-{n}.npy")
-                p = peer("umap", n, p_path)
-                if "error" not in p:
-                    p["trust"] = trustworthiness(x, np.load(p_path), "cosine")
-                entry["umap-learn"] = p
-            results["umap"][n] = entry
-            rows.append((f"UMAP 2-D, {n}", entry))
-
+            if args.only != "tsne":
+                umap_rows(args, n, x, tmp, results, rows)
+            if args.only == "umap":
+                continue
+            if args.orrery_cli:
+                entry = {}
+                for method in args.tsne_methods.split(","):
+                    o_path = os.path.join(tmp, f"o-tsne-{method}-{n}.npy")
+                    o = orrery_run(args, n, method, o_path)
+                    o["trust"] = trustworthiness(x, np.load(o_path), "euclidean")
+                    entry["orrery" if not entry else f"orrery {method}"] = o
+                tsne_peers(args, n, x, tmp, entry)
+                results["tsne"][n] = entry
+                rows.append((f"t-SNE 2-D, {n}, 1000 it., whole processes ({args.tsne_methods})", entry))
+                continue
             o_path = os.path.join(tmp, f"o-tsne-{n}.npy")
             o = orrery(args, "tsne", "--rows", str(n), "--params", tsne_params, "--out", o_path)
             o["trust"] = trustworthiness(x, np.load(o_path), "euclidean")
             entry = {"orrery": o}
-            if not args.skip_peers:
-                for name in ["fitsne", "opentsne"] + (["sklearn"] if n <= 10_000 or args.sklearn_50k else []):
-                    p_path = os.path.join(tmp, f"p-{name}-{n}.npy")
-                    p = peer(name, n, p_path)
-                    if "error" not in p:
-                        p["trust"] = trustworthiness(x, np.load(p_path), "euclidean")
-                    entry[name] = p
+            tsne_peers(args, n, x, tmp, entry)
             results["tsne"][n] = entry
             rows.append((f"t-SNE 2-D, {n}, 1000 it.", entry))
 
-        for n in [int(s) for s in args.scaling_sizes.split(",")]:
+        for n in ([] if args.only or args.orrery_cli else [int(s) for s in args.scaling_sizes.split(",")]):
             results["scaling"][n] = {
                 "umap": (results["umap"].get(n, {}).get("orrery") or orrery(args, "umap", "--rows", str(n)))["seconds"],
                 "tsne": (results["tsne"].get(n, {}).get("orrery")
@@ -225,11 +297,15 @@ def main():
                 print(f"| {task} | {fmt(o)} | {name} | failed: {p['error'][:60]} | — | — | — |")
                 continue
             cold = f" ({p['cold_seconds']:.2f})" if "cold_seconds" in p else ""
+            if args.orrery_cli and "process_seconds" in p:
+                cold += f" [process {p['process_seconds']:.2f}]"
             kl = f"{o['kl']:.3f} / {p['kl']:.3f}" if "kl" in p and "kl" in o else "—"
             print(f"| {task} | {fmt(o)} | {name} | {fmt(p)}{cold} | {o['seconds'] / p['seconds']:.2f}× | {kl} | "
                   f"{o['trust']:.4f} / {p.get('trust', float('nan')):.4f} |")
         if len(entry) == 1:
             print(f"| {task} | {fmt(o)} | — | — | — | — | {o['trust']:.4f} |")
+    if not results["scaling"]:
+        return finish(args, results)
     print()
     print("| n | UMAP s | t-SNE (FFT) s |")
     print("|---:|---:|---:|")
@@ -238,6 +314,10 @@ def main():
     pts = sorted(results["scaling"].items())
     print(f"| log-log slope | {slope([(n, r['umap']) for n, r in pts]):.2f} | "
           f"{slope([(n, r['tsne']) for n, r in pts]):.2f} |")
+    finish(args, results)
+
+
+def finish(args, results):
     if args.json:
         with open(args.json, "w") as fh:
             json.dump(results, fh, indent=1, default=str)

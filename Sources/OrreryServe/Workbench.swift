@@ -48,18 +48,21 @@ public actor Workbench {
         }
     }
 
-    /// An embedding step's points, as the page draws them.
+    /// An embedding step's points, as the page draws them. Its JSON leaves the coordinates out:
+    /// they travel as binary (`pointsData`), 4 bytes a number instead of about 11.
     public struct View: Codable, Sendable {
         public var step: String
         public var count: Int
         public var dimensions: Int
         /// Row-major, `count × dimensions` (at most 3 dimensions: the first three axes).
-        public var coordinates: [Float]
+        public var coordinates: [Float] = []
         public var axes: [String]
         public var columns: [String]
         /// Column name → one value per point.
         public var metadata: [String: [String]]
         public var title: String?
+
+        enum CodingKeys: String, CodingKey { case step, count, dimensions, axes, columns, metadata, title }
     }
 
     /// One neighbour in a click's list.
@@ -113,6 +116,7 @@ public actor Workbench {
         version += 1
         originals = [:]
         encodedViews = [:]
+        encodedPoints = [:]
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
             error = "cannot read \(path)"
             return
@@ -210,6 +214,7 @@ public actor Workbench {
 
     private var isolatedValues: [String: StepValue] = [:]
     private var encodedViews: [String: Data] = [:]
+    private var encodedPoints: [String: Data] = [:]
 
     /// `value` as the server answers it: sorted keys, non-finite numbers as strings.
     static func json<T: Encodable>(_ value: T) -> Data? {
@@ -224,6 +229,18 @@ public actor Workbench {
         if let data = encodedViews[step] { return data }
         guard let data = Self.json(try view(step)) else { throw Refusal(500, "cannot encode the view of '\(step)'") }
         encodedViews[step] = data
+        return data
+    }
+
+    /// `view(step)`'s coordinates as little-endian float32, row-major, encoded once per run.
+    public func pointsData(_ step: String) throws(Refusal) -> Data {
+        if let data = encodedPoints[step] { return data }
+        let coordinates = try view(step).coordinates
+        var data = Data(count: coordinates.count * 4)
+        data.withUnsafeMutableBytes { raw in
+            for (i, v) in coordinates.enumerated() { raw.storeBytes(of: v.bitPattern.littleEndian, toByteOffset: i * 4, as: UInt32.self) }
+        }
+        encodedPoints[step] = data
         return data
     }
 
@@ -414,6 +431,109 @@ public actor Workbench {
         isolations[id] = nil
         await reload()
         return isolation.step
+    }
+
+    /// What "bookmark" wrote: the exporter step appended to the file and its bookmarks file
+    /// (relative to the output folder, served under /files/).
+    public struct Bookmark: Codable, Sendable, Equatable {
+        public var step: String
+        public var file: String
+    }
+
+    /// Saves the view `step` with `rows` selected as a Projector bookmark: appends a
+    /// `selector.points` step (when rows are selected) and an `exporter.bookmarks` step to the
+    /// workflow file (its own text untouched), then reloads it, so the bookmarks file is written by
+    /// the runtime as `orrery run` of the file writes it. `label` names the bookmark (default: the
+    /// projection's title).
+    public func bookmark(_ step: String, rows: [Int], label: String?, how: String) async throws(Refusal) -> Bookmark {
+        guard let plan, error == nil else { throw Refusal(409, "the workflow does not validate or run; fix it first") }
+        guard values[step] != nil else {
+            if isolatedValues[step] != nil {
+                throw Refusal(409, "'\(step)' is not saved yet; save it as steps first, then bookmark it")
+            }
+            _ = try embedding(step)
+            throw Refusal(404, "no step '\(step)'")
+        }
+        let view = try embedding(step)
+        guard canAppend() else {
+            throw Refusal(409, "the workflow's last top-level key is not 'steps:', so new steps cannot be appended; move 'steps:' to the end")
+        }
+        guard rows.count <= view.count, rows.allSatisfy({ $0 >= 0 && $0 < view.count }) else {
+            throw Refusal(400, "the selection must be points 0..<\(view.count) of '\(step)'")
+        }
+        let name = (label ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard name.utf8.count <= 200, !name.contains(where: \.isNewline) else {
+            throw Refusal(400, "the bookmark's label must be one line of at most 200 bytes")
+        }
+        guard let current = try? String(contentsOfFile: path, encoding: .utf8) else { throw Refusal(500, "cannot read \(path)") }
+        guard current == source else {
+            throw Refusal(409, "\(path) changed on disk since it was loaded; bookmark again after the reload")
+        }
+        let taken = Set(plan.steps.map(\.id)).union(isolations.values.flatMap { [$0.step, $0.step + "-points"] })
+        var n = 1
+        while taken.contains("bookmark-\(n)") || taken.contains("bookmark-\(n)-points")
+                || FileManager.default.fileExists(atPath: outputDirectory.appendingPathComponent("bookmark-\(n).txt").path) { n += 1 }
+        let id = "bookmark-\(n)", file = "bookmark-\(n).txt"
+        let pad = String(repeating: " ", count: Self.stepIndent(source: source, plan: plan))
+        var text = "\(pad)# orrery serve: a bookmark of \(step)"
+            + (rows.isEmpty ? "\n" : " with \(how.replacingOccurrences(of: "\n", with: " ")) selected (\(rows.count) points)\n")
+        if !rows.isEmpty {
+            text += """
+            \(pad)\(id)-points:
+            \(pad)  uses: selector.points
+            \(pad)  from: \(step)
+            \(pad)  with: { rows: [\(rows.map(String.init).joined(separator: ", "))] }
+
+            """
+        }
+        let from = rows.isEmpty ? step : "{ input: \(step), selection: \(id)-points }"
+        let labelText = name.isEmpty ? "" : ", label: \(Self.quoted(name))"
+        text += """
+        \(pad)\(id):
+        \(pad)  uses: exporter.bookmarks
+        \(pad)  from: \(from)
+        \(pad)  with: { path: \(file)\(labelText) }
+
+        """
+        let combined = Self.appending(text, to: current)
+        let registry: PluginRegistry
+        do { registry = try self.registry(path) } catch { throw Refusal(500, "\(error)") }
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+        let extended: WorkflowPlan
+        switch WorkflowLoader.parse(combined, path: path, directory: directory)
+            .flatMap({ WorkflowValidator.validate($0, registry: registry) }) {
+        case .failure(let d):
+            let mine = d.diagnostics.map { "\($0.location.map { "line \($0.line), column \($0.column): " } ?? "")\($0.problem)" }
+            throw Refusal(400, "the bookmark does not validate: " + mine.joined(separator: "; "))
+        case .success(let p): extended = p
+        }
+        // Run it before the file changes: a view the Projector cannot draw is refused, file untouched.
+        do {
+            _ = try await Runner(registry: registry).run(extended, options: .init(outputDirectory: outputDirectory, cache: cache))
+        } catch {
+            throw Refusal(400, "the bookmark failed: \(error)")
+        }
+        do {
+            try AtomicFile.write(Data(combined.utf8), to: URL(fileURLWithPath: path))
+        } catch {
+            throw Refusal(500, "cannot write \(path): \(error)")
+        }
+        await reload()
+        return Bookmark(step: id, file: file)
+    }
+
+    /// `text` as a double-quoted YAML scalar.
+    static func quoted(_ text: String) -> String {
+        var out = "\""
+        for c in text.unicodeScalars {
+            switch c {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case _ where c.value < 0x20: out += String(format: "\\x%02X", c.value)
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        return out + "\""
     }
 
     /// `text` after `source`, which must end in its `steps:` mapping (a newline is added first

@@ -1,6 +1,6 @@
 /// The page `orrery serve` serves: the step list, a WebGL view of any embedding step (2-D and 3-D:
 /// pan, zoom, rotate), colour and labels by a metadata column, hover, click for neighbours,
-/// regex search, box selection, isolate and save as steps. Everything is in this one page; it
+/// regex search, box and lasso selection, isolate, save as steps and bookmark. Everything is in this one page; it
 /// loads nothing from the network.
 enum WorkbenchPage {
     static func html(token: String) -> String {
@@ -30,11 +30,13 @@ enum WorkbenchPage {
       <label>label by <select id="label"></select></label>
       <label>metric <select id="metric"><option>cosine</option><option>angle</option><option>euclidean</option></select></label>
       <label>search <input id="search" placeholder="regex, e.g. ^pol"> <select id="searchColumn"></select></label>
-      <div class="muted">drag: pan (3-D: rotate) · wheel: zoom · shift-drag: box select · click: neighbours</div>
+      <label>shift-drag selects by <select id="dragSelect"><option>box</option><option>lasso</option></select></label>
+      <div class="muted">drag: pan (3-D: rotate) · wheel: zoom · shift-drag: select · click: neighbours</div>
       <div id="selection" class="muted"></div>
       <label>isolate with <select id="reducer"><option>reducer.pca</option><option>reducer.tsne</option><option>reducer.umap</option><option>reducer.custom-axis</option></select></label>
       <input id="params" value="{}" size="32" title="the reducer's parameters, YAML flow mapping">
       <button id="isolate">Isolate</button> <button id="save" disabled>Save as steps</button> <button id="back" disabled>Back</button>
+      <label>bookmark <input id="bookmarkLabel" placeholder="label (default: the projection's title)" size="24"> <button id="bookmark">Bookmark</button></label>
       <div id="message" class="muted"></div>
       <h4 id="nbTitle"></h4><ol id="neighbors"></ol>
     </aside>
@@ -67,7 +69,7 @@ enum WorkbenchPage {
         const nums = vals.map(Number), numeric = vals.every(v => v === "" || !isNaN(Number(v)));
         const distinct = [...new Set(vals)];
         if (!numeric || distinct.length <= 12) { const idx = new Map(distinct.map((v,i)=>[v,i])); fn = i => hex(palette[idx.get(vals[i]) % 12]); }
-        else { const lo = Math.min(...nums), hi = Math.max(...nums); fn = i => { const t = (nums[i]-lo)/((hi-lo)||1); return [0.27+0.7*t, 0.0+0.9*t, 0.33+0.1*(1-t)]; }; }
+        else { let lo = Infinity, hi = -Infinity; for (const v of nums) if (!isNaN(v)) { if (v < lo) lo = v; if (v > hi) hi = v; } fn = i => { const t = (nums[i]-lo)/((hi-lo)||1); return [0.27+0.7*t, 0.0+0.9*t, 0.33+0.1*(1-t)]; }; }
       }
       const sel = new Set(selection);
       for (let i=0;i<n;i++){ let c = fn(i);
@@ -81,44 +83,63 @@ enum WorkbenchPage {
       const cy = Math.cos(cam.yaw), sy = Math.sin(cam.yaw), cp = Math.cos(cam.pitch), sp = Math.sin(cam.pitch);
       return [s*a*cy, s*sy*sp, -sy*cp*0.1, 0,  0, s*cp, sp*0.1, 0,  s*a*sy, -s*cy*sp, cy*cp*0.1, 0,  cam.x*a, cam.y, 0, 1];
     }
-    function project(i){ const m = matrix(), x = norm[i*3], y = norm[i*3+1], z = norm[i*3+2];
+    function project(i, m){ m = m || matrix(); const x = norm[i*3], y = norm[i*3+1], z = norm[i*3+2];
       const px = m[0]*x+m[4]*y+m[8]*z+m[12], py = m[1]*x+m[5]*y+m[9]*z+m[13];
       return [(px+1)/2*canvas.clientWidth, (1-py)/2*canvas.clientHeight]; }
     function draw(){
       if (!view) return;
-      const r = window.devicePixelRatio || 1; canvas.width = canvas.clientWidth*r; canvas.height = canvas.clientHeight*r;
+      const r = window.devicePixelRatio || 1, cw = Math.round(canvas.clientWidth*r), ch = Math.round(canvas.clientHeight*r);
+      if (canvas.width !== cw || canvas.height !== ch) { canvas.width = cw; canvas.height = ch; }
       gl.viewport(0,0,canvas.width,canvas.height); gl.clearColor(1,1,1,1); gl.clear(gl.COLOR_BUFFER_BIT);
       gl.uniformMatrix4fv(gl.getUniformLocation(prog,"m"), false, new Float32Array(matrix()));
       gl.uniform1f(gl.getUniformLocation(prog,"s"), Math.max(2, Math.min(9, 600/Math.sqrt(view.count))) * r);
       gl.bindBuffer(gl.ARRAY_BUFFER, pBuf); const pl = gl.getAttribLocation(prog,"p"); gl.enableVertexAttribArray(pl); gl.vertexAttribPointer(pl,3,gl.FLOAT,false,0,0);
       gl.bindBuffer(gl.ARRAY_BUFFER, cBuf); const cl = gl.getAttribLocation(prog,"c"); gl.enableVertexAttribArray(cl); gl.vertexAttribPointer(cl,3,gl.FLOAT,false,0,0);
       gl.drawArrays(gl.POINTS, 0, view.count);
+      frames++;
+      screen = null; // the points' screen positions, computed when hover or a selection needs them
       // Labels for small views (the Projector's default), drawn over the points.
-      const lc = $("labels"), ctx = lc.getContext("2d"); lc.width = canvas.width; lc.height = canvas.height;
-      lc.style.width = canvas.clientWidth + "px"; lc.style.height = canvas.clientHeight + "px";
+      const lc = $("labels"), ctx = lc.getContext("2d");
+      if (lc.width !== cw || lc.height !== ch) { lc.width = cw; lc.height = ch; lc.style.width = canvas.clientWidth + "px"; lc.style.height = canvas.clientHeight + "px"; }
       ctx.setTransform(r, 0, 0, r, 0, 0); ctx.clearRect(0, 0, lc.width, lc.height);
       if (view.count <= 300) { ctx.font = "11px system-ui, sans-serif"; ctx.fillStyle = "#333";
-        for (let i=0;i<view.count;i++){ const [x,y] = project(i); ctx.fillText(label(i), x + 5, y - 4); } }
+        const m = matrix(); for (let i=0;i<view.count;i++){ const [x,y] = project(i, m); ctx.fillText(label(i), x + 5, y - 4); } }
     }
     function columnsInto(sel, withNone){ const keep = sel.value; sel.innerHTML = (withNone ? "<option value=''>(none)</option>" : "") + view.columns.map(c => `<option>${esc(c)}</option>`).join("");
       if (view.columns.includes(keep)) sel.value = keep; }
     function esc(s){ return String(s).replace(/[&<>"']/g, c => ({"&":"&amp;","<":"&lt;",">":"&gt;",'"':"&quot;","'":"&#39;"}[c])); }
     async function show(step, keepCamera){
-      view = await api("/api/view?step=" + encodeURIComponent(step)); current = step;
+      const q = encodeURIComponent(step);
+      const [v, points] = await Promise.all([api("/api/view?step=" + q), fetch("/api/points?step=" + q).then(async r => {
+        if (!r.ok) throw new Error((await r.json()).error || r.statusText); return r.arrayBuffer(); })]);
+      v.coordinates = new Float32Array(points); view = v; current = step;
       const d = view.dimensions, n = view.count; norm = new Float32Array(n*3);
-      const lo = [0,0,0].map((_,j)=> j<d ? Math.min(...view.coordinates.filter((_,k)=>k%d===j)) : 0), hi = [0,0,0].map((_,j)=> j<d ? Math.max(...view.coordinates.filter((_,k)=>k%d===j)) : 0);
-      const span = Math.max(...[0,1,2].map(j => hi[j]-lo[j])) || 1;
+      if (view.coordinates.length !== n*d) throw new Error(`the view of ${step} has ${view.coordinates.length} numbers, not ${n}×${d}`);
+      const lo = [0,0,0], hi = [0,0,0];
+      for (let j=0;j<d;j++){ let a = Infinity, b = -Infinity; for (let i=0;i<n;i++){ const x = view.coordinates[i*d+j]; if (x < a) a = x; if (x > b) b = x; } lo[j] = a; hi[j] = b; }
+      const span = Math.max(hi[0]-lo[0], hi[1]-lo[1], hi[2]-lo[2]) || 1;
       for (let i=0;i<n;i++) for (let j=0;j<3;j++) norm[i*3+j] = j<d ? ((view.coordinates[i*d+j]-(lo[j]+hi[j])/2)/span*1.8) : 0;
       gl.bindBuffer(gl.ARRAY_BUFFER, pBuf); gl.bufferData(gl.ARRAY_BUFFER, norm, gl.STATIC_DRAW);
       columnsInto($("color"), true); columnsInto($("label"), false); columnsInto($("searchColumn"), false);
       if (!keepCamera) cam = {x:0,y:0,scale:1,yaw:0.6,pitch:0.3};
-      selection = []; highlight = new Map(); $("neighbors").innerHTML = ""; $("nbTitle").textContent = "";
+      // The same step again after a reload, with the same points: the selection stays.
+      if (!(keepCamera && step === shownStep && n === shownCount)) { selection = []; highlight = new Map(); $("neighbors").innerHTML = ""; $("nbTitle").textContent = ""; $("selection").textContent = ""; $("selection").dataset.rows = "[]"; }
+      shownStep = step; shownCount = n;
       $("status").textContent = `${step}: ${n} points, ${d}-D` + (view.title ? ` (${view.title})` : "") + " · axes " + view.axes.join(", ");
       $("status").dataset.step = step;
       renderSteps(); colours(); draw();
     }
     function label(i){ const c = $("label").value || view.columns[0]; return c ? view.metadata[c][i] : String(i); }
-    function nearest(mx, my){ let best = -1, bd = 100; for (let i=0;i<view.count;i++){ const [x,y] = project(i); const d = (x-mx)**2+(y-my)**2; if (d < bd){ bd = d; best = i; } } return best; }
+    let screen = null, frames = 0, shownStep = null, shownCount = -1, busy = false;
+    /// The points' positions on the canvas (CSS pixels), x and y interleaved; computed once per draw.
+    function screenPositions(){ if (screen) return screen; const n = view.count, m = matrix(); screen = new Float32Array(n*2);
+      for (let i=0;i<n;i++){ const [x,y] = project(i, m); screen[2*i] = x; screen[2*i+1] = y; } return screen; }
+    function nearest(mx, my){ const s = screenPositions(); let best = -1, bd = 100; for (let i=0;i<view.count;i++){ const d = (s[2*i]-mx)**2+(s[2*i+1]-my)**2; if (d < bd){ bd = d; best = i; } } return best; }
+    /// Whether (x, y) is inside the polygon `poly` ([[x, y], …]): the even-odd rule.
+    function inside(x, y, poly){ let c = false; for (let i=0, j=poly.length-1; i<poly.length; j=i++){ const [xi,yi] = poly[i], [xj,yj] = poly[j];
+      if ((yi > y) !== (yj > y) && x < (xj-xi)*(y-yi)/(yj-yi)+xi) c = !c; } return c; }
+    function lassoPath(){ const lc = $("labels"), ctx = lc.getContext("2d"), p = drag.path; if (p.length < 2) return;
+      ctx.strokeStyle = "#36c"; ctx.setLineDash([4,3]); ctx.beginPath(); ctx.moveTo(p[0][0], p[0][1]); for (const [x,y] of p) ctx.lineTo(x, y); ctx.stroke(); ctx.setLineDash([]); }
     function renderSteps(){
       if (!state) return;
       $("name").textContent = state.name || state.workflow;
@@ -130,17 +151,21 @@ enum WorkbenchPage {
     }
     function message(t){ $("message").textContent = t; }
     async function poll(){
+      busy = true;
       try { const s = await api("/api/state"); const changed = !state || s.version !== state.version; state = s;
         if (changed) { renderSteps(); if (current && state.steps.some(x => x.id === current)) await show(current, true);
           else if (!current || !state.steps.some(x => x.id === current)) { const v = state.steps.filter(x => x.isView).pop(); if (v && !pending) await show(v.id); } }
       } catch (e) { message(e.message); }
+      busy = false;
       setTimeout(poll, 500);
     }
     let drag = null;
-    canvas.onmousedown = e => { drag = {x:e.offsetX, y:e.offsetY, moved:false, box:e.shiftKey}; };
+    canvas.onmousedown = e => { const lasso = e.shiftKey && $("dragSelect").value === "lasso";
+      drag = {x:e.offsetX, y:e.offsetY, moved:false, box:e.shiftKey && !lasso, lasso, path:[[e.offsetX, e.offsetY]]}; };
     canvas.onmousemove = e => {
       if (!view) return;
       if (drag) { const dx = e.offsetX-drag.x, dy = e.offsetY-drag.y; if (Math.abs(dx)+Math.abs(dy) > 3) drag.moved = true;
+        if (drag.lasso) { drag.path.push([e.offsetX, e.offsetY]); lassoPath(); return; }
         if (drag.box) { const b = $("box"); b.style.display = "block"; b.style.left = Math.min(drag.x,e.offsetX)+"px"; b.style.top = Math.min(drag.y,e.offsetY)+"px"; b.style.width = Math.abs(dx)+"px"; b.style.height = Math.abs(dy)+"px"; return; }
         if (view.dimensions === 3) { cam.yaw += dx*0.01; cam.pitch += dy*0.01; } else { cam.x += dx*2/canvas.clientHeight; cam.y -= dy*2/canvas.clientHeight; }
         drag.x = e.offsetX; drag.y = e.offsetY; draw(); return; }
@@ -152,8 +177,13 @@ enum WorkbenchPage {
     canvas.onmouseup = async e => {
       const d = drag; drag = null; $("box").style.display = "none"; if (!d || !view) return;
       if (d.box) { const x0 = Math.min(d.x,e.offsetX), x1 = Math.max(d.x,e.offsetX), y0 = Math.min(d.y,e.offsetY), y1 = Math.max(d.y,e.offsetY);
-        selection = []; for (let i=0;i<view.count;i++){ const [x,y] = project(i); if (x>=x0&&x<=x1&&y>=y0&&y<=y1) selection.push(i); }
+        const s = screenPositions(); selection = []; for (let i=0;i<view.count;i++){ const x = s[2*i], y = s[2*i+1]; if (x>=x0&&x<=x1&&y>=y0&&y<=y1) selection.push(i); }
         highlight = new Map(); how = "a box selection"; selected(); return; }
+      if (d.lasso) { d.path.push([e.offsetX, e.offsetY]); const poly = d.path; let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+        for (const [x,y] of poly) { x0 = Math.min(x0,x); x1 = Math.max(x1,x); y0 = Math.min(y0,y); y1 = Math.max(y1,y); }
+        const s = screenPositions(); selection = [];
+        if (poly.length >= 3) for (let i=0;i<view.count;i++){ const x = s[2*i], y = s[2*i+1]; if (x>=x0&&x<=x1&&y>=y0&&y<=y1&&inside(x, y, poly)) selection.push(i); }
+        highlight = new Map(); how = "a lasso selection"; selected(); return; }
       if (d.moved) return;
       const i = nearest(e.offsetX, e.offsetY); if (i >= 0) await neighbours(i);
     };
@@ -174,13 +204,18 @@ enum WorkbenchPage {
     $("color").onchange = () => { colours(); draw(); };
     $("label").onchange = () => draw();
     $("isolate").onclick = async () => {
-      if (!selection.length) { message("select points first (click, search or shift-drag)"); return; }
+      if (!selection.length) { message("select points first (click, search, or shift-drag a box or lasso)"); return; }
       message("isolating…");
       try { pending = await api("/api/isolate", {step: current, rows: selection, reducer: $("reducer").value, parameters: $("params").value, how});
         parent = current; $("back").disabled = false; $("save").disabled = false; await show(pending.step); message(`${pending.step}: not saved yet`);
       } catch (e) { message(e.message); } };
     $("save").onclick = async () => { if (!pending) return;
       try { const r = await api("/api/save", {id: pending.id}); message(`saved: ${r.step} is now a step of the workflow`); pending = null; $("save").disabled = true; }
+      catch (e) { message(e.message); } };
+    $("bookmark").onclick = async () => { if (!current) return;
+      message("bookmarking…");
+      try { const r = await api("/api/bookmark", {step: current, rows: selection, label: $("bookmarkLabel").value, how});
+        $("message").innerHTML = `bookmarked: step ${esc(r.step)} wrote <a id="bookmarkFile" href="/files/${encodeURIComponent(r.file)}" download>${esc(r.file)}</a> (load it in the Projector's bookmark panel)`; }
       catch (e) { message(e.message); } };
     $("back").onclick = () => { if (parent) { const p = parent; parent = null; $("back").disabled = true; show(p).catch(e => message(e.message)); } };
     window.onresize = draw;

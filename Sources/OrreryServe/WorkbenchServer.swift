@@ -69,6 +69,9 @@ public struct WorkbenchServer: HTTPHandler {
         case (.GET, "/api/view"):
             return HTTPResponse(statusCode: .ok, headers: Self.jsonHeaders,
                                 body: try await workbench.viewJSON(try Self.required("step", query)))
+        case (.GET, "/api/points"):
+            return HTTPResponse(statusCode: .ok, headers: Self.binaryHeaders,
+                                body: try await workbench.pointsData(try Self.required("step", query)))
         case (.GET, "/api/neighbors"):
             let index = try Self.integer("index", query), k = try Self.integer("k", query, default: 10)
             return Self.json(try await workbench.neighbors(try Self.required("step", query), index: index, k: k,
@@ -88,10 +91,16 @@ public struct WorkbenchServer: HTTPHandler {
             struct Body: Decodable { var id: String }
             let body: Body = try await Self.decode(request)
             return Self.json(["step": try await workbench.save(body.id)])
+        case (.POST, "/api/bookmark"):
+            try authorise(request)
+            struct Body: Decodable { var step: String; var rows: [Int]?; var label: String?; var how: String? }
+            let body: Body = try await Self.decode(request)
+            return Self.json(try await workbench.bookmark(body.step, rows: body.rows ?? [], label: body.label,
+                                                          how: body.how ?? "a selection"))
         case (.GET, _) where path.hasPrefix("/files/"):
             return try file(raw)
-        case (_, "/"), (_, "/api/state"), (_, "/api/view"), (_, "/api/neighbors"), (_, "/api/select"),
-             (_, "/api/isolate"), (_, "/api/save"):
+        case (_, "/"), (_, "/api/state"), (_, "/api/view"), (_, "/api/points"), (_, "/api/neighbors"), (_, "/api/select"),
+             (_, "/api/isolate"), (_, "/api/save"), (_, "/api/bookmark"):
             throw Workbench.Refusal(405, "\(request.method.rawValue) is not allowed on \(path)")
         default:
             throw Workbench.Refusal(404, "no such endpoint: \(path)")
@@ -179,6 +188,13 @@ public struct WorkbenchServer: HTTPHandler {
     static var jsonHeaders: HTTPHeaders {
         var h = baseHeaders
         h[.contentType] = "application/json"
+        return h
+    }
+
+    /// The points of a view: little-endian float32, row-major.
+    static var binaryHeaders: HTTPHeaders {
+        var h = baseHeaders
+        h[.contentType] = "application/octet-stream"
         return h
     }
 

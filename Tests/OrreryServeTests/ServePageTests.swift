@@ -4,6 +4,7 @@ import Foundation
 import OrreryCore
 import OrreryServe
 import OrreryTesting
+import OrreryViews
 import Testing
 
 /// The real page in headless Chromium (Tests/browser/serve_session.py, DevTools protocol): click
@@ -39,6 +40,10 @@ import Testing
             var view: String?
             var neighbors: [String]?
             var search: [Int]?
+            var lasso: [Int]?
+            var lasso_expected: [Int]?
+            var bookmark_file: String?
+            var bookmark: [ProjectorState]?
             var isolated: String?
             var coordinates: [Float]?
             var saved: Bool?
@@ -49,7 +54,8 @@ import Testing
         #expect(session.errors.isEmpty, "\(session.errors)")
         #expect(session.view == "best-worst")
         // The neighbours listed are metric.cosine's over the same points.
-        let outcome = try await WorkbenchTests.run(file)
+        let rerun = Fixtures.temporaryDirectory()
+        let outcome = try await WorkbenchTests.run(file, output: rerun)
         guard case .embedding(let near)? = outcome.values["near-politics"],
               case .embedding(let view)? = outcome.values["best-worst"] else { Issue.record("no values"); return }
         var p = MetricParameters()
@@ -57,6 +63,22 @@ import Testing
         p.queries = [Term(parsing: "politics")]
         let reference = try MetricStep.run(.cosine, p, on: near, context: .testing())
         #expect(session.neighbors == (0..<10).map { near.label(Int(reference.indices[$0])) })
+        // The lasso selected what an independent point-in-polygon test of the page's own screen
+        // positions selects, and something.
+        let lasso = try #require(session.lasso)
+        #expect(!lasso.isEmpty && lasso.count < view.count)
+        #expect(lasso == session.lasso_expected)
+        // The bookmark: a step of the file now, its file the one `orrery run` of the file writes,
+        // the lasso's points selected (positions in the bookmarked points), labelled as asked.
+        #expect(session.bookmark_file == "/files/bookmark-1.txt")
+        let marks = try #require(session.bookmark)
+        #expect(marks.map(\.label) == ["lasso bookmark"])
+        #expect(marks.first?.selectedPoints.sorted() == lasso.sorted())
+        #expect(marks.first?.filteredPoints == view.rows)
+        #expect(marks.first?.selectedProjection == "custom")
+        let ranAgain = try Data(contentsOf: rerun.appendingPathComponent("bookmark-1.txt"))
+        #expect(try JSONDecoder().decode([ProjectorState].self, from: ranAgain) == marks)
+        #expect(try String(contentsOf: file, encoding: .utf8).contains("uses: exporter.bookmarks"))
         // The search selected exactly the labels matching ^pol (case-insensitive).
         let expected = (0..<view.count).filter { view.label($0).lowercased().hasPrefix("pol") }
         #expect(session.search == expected)

@@ -3,6 +3,7 @@ import OrreryCore
 import OrreryPlugins
 import OrreryServe
 import OrreryTesting
+import OrreryViews
 import Testing
 
 /// The workbench behind `orrery serve`, on the politics study: its answers against the runtime's
@@ -26,9 +27,9 @@ import Testing
         return (workbench, file, output)
     }
 
-    static func run(_ file: URL) async throws -> Runner.Outcome {
+    static func run(_ file: URL, output: URL = Fixtures.temporaryDirectory()) async throws -> Runner.Outcome {
         let plan = try WorkflowPlan.load(path: file.path, registry: .builtIn).get()
-        return try await Runner(registry: .builtIn).run(plan, options: .init(outputDirectory: Fixtures.temporaryDirectory()))
+        return try await Runner(registry: .builtIn).run(plan, options: .init(outputDirectory: output))
     }
 
     @Test func theStateListsEveryStepDone() async throws {
@@ -97,6 +98,67 @@ import Testing
         // A second isolation gets an id that does not clash.
         let second = try await w.isolate("best-worst", rows: [0, 1, 2], reducer: "reducer.pca", parameters: "{ components: 2 }", how: "three")
         #expect(second.step == "isolate-2")
+    }
+
+    /// "Bookmark": the exporter step appended (the user's text a byte-exact prefix), its file the
+    /// Projector state `orrery run` of the saved file writes, with the chosen rows selected as rows
+    /// of the root; refused for a view that is not saved, not a projection, or a file changed on disk.
+    @Test func aBookmarkIsAStepWhoseRunWritesTheSameState() async throws {
+        let (w, file, output) = try await Self.politics()
+        let before = try String(contentsOf: file, encoding: .utf8)
+        let view = try await w.view("best-worst")
+        let mark = try await w.bookmark("best-worst", rows: [3, 1, 4], label: "three \"quoted\" words", how: "three points")
+        #expect(mark.step == "bookmark-1" && mark.file == "bookmark-1.txt")
+        let after = try String(contentsOf: file, encoding: .utf8)
+        #expect(after.hasPrefix(before))
+        #expect(after.dropFirst(before.count).contains("uses: exporter.bookmarks"))
+        let served = try JSONDecoder().decode([ProjectorState].self, from: Data(contentsOf: output.appendingPathComponent(mark.file)))
+        #expect(served.map(\.label) == ["three \"quoted\" words"])
+        let rerun = Fixtures.temporaryDirectory()
+        let outcome = try await Self.run(file, output: rerun)
+        guard case .embedding(let ran)? = outcome.values["best-worst"] else { Issue.record("no best-worst"); return }
+        #expect(try Data(contentsOf: rerun.appendingPathComponent(mark.file)) == Data(contentsOf: output.appendingPathComponent(mark.file)))
+        // Selected points are positions in the bookmarked (filtered) points, as the Projector reads them.
+        #expect(served.first?.selectedPoints.sorted() == [1, 3, 4])
+        #expect(served.first?.filteredPoints == ran.rows)
+        #expect(served.first?.projections.count == view.count)
+        // No selection: one step, no selector; a second bookmark's id does not clash.
+        let plain = try await w.bookmark("best-worst", rows: [], label: nil, how: "")
+        #expect(plain.step == "bookmark-2")
+        #expect(try JSONDecoder().decode([ProjectorState].self, from: Data(contentsOf: output.appendingPathComponent(plain.file)))
+            .first?.selectedPoints == [])
+        // Refusals, each leaving the file as it was.
+        let saved = try String(contentsOf: file, encoding: .utf8)
+        let raw = await Self.refusal { _ = try await w.bookmark("near-politics", rows: [], label: nil, how: "") }
+        #expect(raw?.status == 400)
+        #expect(raw?.message.contains("a bookmark needs a projection the Projector draws") == true)
+        let isolation = try await w.isolate("best-worst", rows: [0, 1, 2, 5], reducer: "reducer.pca", parameters: "{ components: 2 }", how: "four")
+        let pending = await Self.refusal { _ = try await w.bookmark(isolation.step, rows: [], label: nil, how: "") }
+        #expect(pending == Workbench.Refusal(409, "'\(isolation.step)' is not saved yet; save it as steps first, then bookmark it"))
+        let outside = await Self.refusal { _ = try await w.bookmark("best-worst", rows: [101], label: nil, how: "") }
+        #expect(outside == Workbench.Refusal(400, "the selection must be points 0..<101 of 'best-worst'"))
+        let twoLines = await Self.refusal { _ = try await w.bookmark("best-worst", rows: [], label: "a\nb", how: "") }
+        #expect(twoLines?.status == 400)
+        #expect(try String(contentsOf: file, encoding: .utf8) == saved)
+        try (saved + "# edited elsewhere\n").write(to: file, atomically: true, encoding: .utf8)
+        let changed = await Self.refusal { _ = try await w.bookmark("best-worst", rows: [], label: nil, how: "") }
+        #expect(changed?.status == 409)
+        #expect(try String(contentsOf: file, encoding: .utf8) == saved + "# edited elsewhere\n")
+    }
+
+    /// The points travel as little-endian float32, the view's coordinates bit for bit; the JSON
+    /// leaves them out.
+    @Test func thePointsAreTheViewsCoordinatesAsFloat32() async throws {
+        let (w, _, _) = try await Self.politics()
+        let view = try await w.view("best-worst")
+        let data = try await w.pointsData("best-worst")
+        #expect(data.count == view.count * view.dimensions * 4)
+        let decoded = (0..<(data.count / 4)).map { i in
+            Float(bitPattern: data[(i * 4)..<(i * 4 + 4)].enumerated().reduce(UInt32(0)) { $0 | UInt32($1.element) << (8 * UInt32($1.offset)) })
+        }
+        #expect(decoded == view.coordinates)
+        let json = try JSONSerialization.jsonObject(with: try await w.viewJSON("best-worst")) as? [String: Any]
+        #expect(json?["coordinates"] == nil && json?["count"] as? Int == view.count)
     }
 
     /// The refusal `body` ends in, if any.
