@@ -86,16 +86,21 @@ enum WorkbenchPage {
     function project(i, m){ m = m || matrix(); const x = norm[i*3], y = norm[i*3+1], z = norm[i*3+2];
       const px = m[0]*x+m[4]*y+m[8]*z+m[12], py = m[1]*x+m[5]*y+m[9]*z+m[13];
       return [(px+1)/2*canvas.clientWidth, (1-py)/2*canvas.clientHeight]; }
-    function draw(){
+    /// While the camera moves, views above `lodPoints` points draw every k-th point (about
+    /// `lodPoints` of them); the whole view is drawn once the camera rests for 200 ms.
+    const lodPoints = 100000; let rest = null;
+    function moved(){ draw(true); clearTimeout(rest); rest = setTimeout(() => draw(false), 200); }
+    function draw(lod){
       if (!view) return;
       const r = window.devicePixelRatio || 1, cw = Math.round(canvas.clientWidth*r), ch = Math.round(canvas.clientHeight*r);
       if (canvas.width !== cw || canvas.height !== ch) { canvas.width = cw; canvas.height = ch; }
       gl.viewport(0,0,canvas.width,canvas.height); gl.clearColor(1,1,1,1); gl.clear(gl.COLOR_BUFFER_BIT);
       gl.uniformMatrix4fv(gl.getUniformLocation(prog,"m"), false, new Float32Array(matrix()));
       gl.uniform1f(gl.getUniformLocation(prog,"s"), Math.max(2, Math.min(9, 600/Math.sqrt(view.count))) * r);
-      gl.bindBuffer(gl.ARRAY_BUFFER, pBuf); const pl = gl.getAttribLocation(prog,"p"); gl.enableVertexAttribArray(pl); gl.vertexAttribPointer(pl,3,gl.FLOAT,false,0,0);
-      gl.bindBuffer(gl.ARRAY_BUFFER, cBuf); const cl = gl.getAttribLocation(prog,"c"); gl.enableVertexAttribArray(cl); gl.vertexAttribPointer(cl,3,gl.FLOAT,false,0,0);
-      gl.drawArrays(gl.POINTS, 0, view.count);
+      const k = lod && view.count > lodPoints ? Math.ceil(view.count / lodPoints) : 1;
+      gl.bindBuffer(gl.ARRAY_BUFFER, pBuf); const pl = gl.getAttribLocation(prog,"p"); gl.enableVertexAttribArray(pl); gl.vertexAttribPointer(pl,3,gl.FLOAT,false,12*k,0);
+      gl.bindBuffer(gl.ARRAY_BUFFER, cBuf); const cl = gl.getAttribLocation(prog,"c"); gl.enableVertexAttribArray(cl); gl.vertexAttribPointer(cl,3,gl.FLOAT,false,12*k,0);
+      gl.drawArrays(gl.POINTS, 0, Math.floor((view.count - 1) / k) + 1);
       frames++;
       screen = null; // the points' screen positions, computed when hover or a selection needs them
       // Labels for small views (the Projector's default), drawn over the points.
@@ -132,8 +137,10 @@ enum WorkbenchPage {
     function label(i){ const c = $("label").value || view.columns[0]; return c ? view.metadata[c][i] : String(i); }
     let screen = null, frames = 0, shownStep = null, shownCount = -1, busy = false;
     /// The points' positions on the canvas (CSS pixels), x and y interleaved; computed once per draw.
-    function screenPositions(){ if (screen) return screen; const n = view.count, m = matrix(); screen = new Float32Array(n*2);
-      for (let i=0;i<n;i++){ const [x,y] = project(i, m); screen[2*i] = x; screen[2*i+1] = y; } return screen; }
+    function screenPositions(){ if (screen) return screen; const n = view.count, m = matrix(), w = canvas.clientWidth/2, h = canvas.clientHeight/2;
+      screen = new Float32Array(n*2);
+      for (let i=0;i<n;i++){ const x = norm[i*3], y = norm[i*3+1], z = norm[i*3+2];
+        screen[2*i] = (m[0]*x+m[4]*y+m[8]*z+m[12]+1)*w; screen[2*i+1] = (1-(m[1]*x+m[5]*y+m[9]*z+m[13]))*h; } return screen; }
     function nearest(mx, my){ const s = screenPositions(); let best = -1, bd = 100; for (let i=0;i<view.count;i++){ const d = (s[2*i]-mx)**2+(s[2*i+1]-my)**2; if (d < bd){ bd = d; best = i; } } return best; }
     /// Whether (x, y) is inside the polygon `poly` ([[x, y], …]): the even-odd rule.
     function inside(x, y, poly){ let c = false; for (let i=0, j=poly.length-1; i<poly.length; j=i++){ const [xi,yi] = poly[i], [xj,yj] = poly[j];
@@ -168,12 +175,18 @@ enum WorkbenchPage {
         if (drag.lasso) { drag.path.push([e.offsetX, e.offsetY]); lassoPath(); return; }
         if (drag.box) { const b = $("box"); b.style.display = "block"; b.style.left = Math.min(drag.x,e.offsetX)+"px"; b.style.top = Math.min(drag.y,e.offsetY)+"px"; b.style.width = Math.abs(dx)+"px"; b.style.height = Math.abs(dy)+"px"; return; }
         if (view.dimensions === 3) { cam.yaw += dx*0.01; cam.pitch += dy*0.01; } else { cam.x += dx*2/canvas.clientHeight; cam.y -= dy*2/canvas.clientHeight; }
-        drag.x = e.offsetX; drag.y = e.offsetY; draw(); return; }
-      const i = nearest(e.offsetX, e.offsetY), tip = $("tip");
-      if (i < 0) { tip.style.display = "none"; return; }
-      tip.style.display = "block"; tip.style.left = (e.offsetX+12)+"px"; tip.style.top = (e.offsetY+12)+"px";
-      tip.innerHTML = `<b>${esc(label(i))}</b>` + view.columns.map(c => `<div class="muted">${esc(c)}: ${esc(view.metadata[c][i])}</div>`).join("");
+        drag.x = e.offsetX; drag.y = e.offsetY; moved(); return; }
+      if (hovering) return; hovering = true; const mx = e.offsetX, my = e.offsetY;
+      requestAnimationFrame(() => { hovering = false; if (drag || !view) return; hover(mx, my); });
     };
+    let hovering = false;
+    /// The tooltip for the point nearest (mx, my), if one is within 10 px.
+    function hover(mx, my){
+      const i = nearest(mx, my), tip = $("tip");
+      if (i < 0) { tip.style.display = "none"; return; }
+      tip.style.display = "block"; tip.style.left = (mx+12)+"px"; tip.style.top = (my+12)+"px";
+      tip.innerHTML = `<b>${esc(label(i))}</b>` + view.columns.map(c => `<div class="muted">${esc(c)}: ${esc(view.metadata[c][i])}</div>`).join("");
+    }
     canvas.onmouseup = async e => {
       const d = drag; drag = null; $("box").style.display = "none"; if (!d || !view) return;
       if (d.box) { const x0 = Math.min(d.x,e.offsetX), x1 = Math.max(d.x,e.offsetX), y0 = Math.min(d.y,e.offsetY), y1 = Math.max(d.y,e.offsetY);
@@ -187,7 +200,7 @@ enum WorkbenchPage {
       if (d.moved) return;
       const i = nearest(e.offsetX, e.offsetY); if (i >= 0) await neighbours(i);
     };
-    canvas.onwheel = e => { e.preventDefault(); cam.scale *= Math.exp(-e.deltaY*0.001); draw(); };
+    canvas.onwheel = e => { e.preventDefault(); cam.scale *= Math.exp(-e.deltaY*0.001); moved(); };
     let how = "a selection";
     async function neighbours(i){
       const metric = $("metric").value, list = await api(`/api/neighbors?step=${encodeURIComponent(current)}&index=${i}&k=10&metric=${metric}`);
