@@ -247,7 +247,7 @@ def main():
     sizes = [int(s) for s in args.sizes.split(",")]
     results = {"load_average_at_start": os.getloadavg()[0], "umap": {}, "tsne": {}, "scaling": {}}
     rows = []
-    tsne_params = "{ dims: 2, iterations: 1000, perplexity: 30, metric: euclidean, init: pca }"
+    tsne_params = "{ dims: 2, iterations: 1000, perplexity: 30, metric: euclidean, init: pca, method: fft }"
     with tempfile.TemporaryDirectory() as tmp:
         for n in sizes:
             x = load(n)

@@ -2,6 +2,7 @@ import ExporterHTML
 import Foundation
 import OrreryCore
 import OrreryTesting
+import OrreryViews
 import Testing
 
 @Suite struct HTMLExporterTests {
@@ -50,6 +51,29 @@ import Testing
             }
         }
         #expect(d["axisTitles"] as? [String] == ["pca-0", "pca-1"])
+    }
+
+    /// Above `max-points` the page keeps the seeded sample every exporter keeps for the seed, says
+    /// so, and lists neighbours among the kept points (brute force over them).
+    @Test func aLargeViewKeepsASeededSample() async throws {
+        let e = Self.sample()
+        var p = HTMLExporter.Parameters()
+        p.maxPoints = 50
+        p.neighbors = 3
+        let out = Fixtures.temporaryDirectory()
+        let warnings = WarningLog()
+        _ = try await HTMLExporter.export(StepInputs(["input": [.embedding(e)]]), p,
+                                          context: .testing(seed: 5, output: out, events: warnings.record))
+        #expect(warnings.messages == ["200 points: the page keeps a seeded sample of 50 (max-points), and lists neighbours among them"])
+        let d = try Self.data(try String(contentsOf: out.appendingPathComponent(p.path), encoding: .utf8))
+        let kept = SeededSample.positions(e, keep: 50, seed: 5)
+        #expect(d["n"] as? Int == 50)
+        #expect((d["values"] as? [[String]])?.first == kept.map { e.label($0) })
+        let nbr = d["nbr"] as? [Int] ?? []
+        let x = e.root.vectors
+        let ranked = (1..<50).map { j in (j, DistanceMeasure.cosine.distance(x.row(kept[0]), x.row(kept[j]))) }
+            .sorted { $0.1 < $1.1 }.prefix(3)
+        #expect(Array(nbr.prefix(3)) == ranked.map(\.0))
     }
 
     @Test func unknownColumnNamesTheParameter() async throws {

@@ -7,12 +7,12 @@ import Testing
 
 @Suite struct ProjectorExporterTests {
     func run(_ inputs: [Embedding], _ p: ProjectorExporter.Parameters, selection: Embedding? = nil,
-             warnings: Warnings = Warnings(), seed: UInt64 = 0) async throws -> (URL, ExportResult) {
+             warnings: WarningLog = WarningLog(), seed: UInt64 = 0) async throws -> (URL, ExportResult) {
         let out = Fixtures.temporaryDirectory()
         var ports: [String: [StepValue]] = ["input": inputs.map { .embedding($0) }]
         if let selection { ports["selection"] = [.embedding(selection)] }
         let r = try await ProjectorExporter.export(StepInputs(ports), p,
-                                                   context: .testing(seed: seed, output: out, events: warnings.handler))
+                                                   context: .testing(seed: seed, output: out, events: warnings.record))
         return (out.appendingPathComponent(p.path), r)
     }
 
@@ -61,11 +61,11 @@ import Testing
                           metadata: MetadataTable(count: 3, columns: [
                             .init(name: "word", values: ["a\tb", "c", "d\ne"]), .init(name: "n", values: ["1", "2", "3"]),
                           ]))
-        let warnings = Warnings()
+        let warnings = WarningLog()
         let (dir, _) = try await run([e], .with { $0.path = "p"; $0.names = ["words"] }, warnings: warnings)
         let meta = try String(contentsOf: dir.appendingPathComponent("words_metadata.tsv"), encoding: .utf8)
         #expect(meta == "word\tn\na b\t1\nc\t2\nd e\t3\n")
-        #expect(warnings.all.count == 1 && warnings.all[0].contains("2 metadata values held tabs or newlines"))
+        #expect(warnings.messages.count == 1 && warnings.messages[0].contains("2 metadata values held tabs or newlines"))
     }
 
     @Test func sampleKeepsTheSameSeededPointsForEveryInput() async throws {
@@ -86,22 +86,22 @@ import Testing
 
     @Test func moreThanTensorBoardsCapWarns() async throws {
         let e = Fixtures.grid(rows: 100_001, columns: 1)
-        let warnings = Warnings()
+        let warnings = WarningLog()
         _ = try await run([e], .with { $0.path = "big" }, warnings: warnings)
-        #expect(warnings.all.contains { $0.contains("100001 points") && $0.contains("sample: 100000") })
+        #expect(warnings.messages.contains { $0.contains("100001 points") && $0.contains("sample: 100000") })
     }
 
     @Test func subsetProjectionIsIsolatedOnItsRawTensor() async throws {
         let iris = try Iris.load()
         let pca = Iris.pca(iris, rows: [3, 10, 100])
         let selection = iris.subset([10, 149])
-        let warnings = Warnings()
+        let warnings = WarningLog()
         let (dir, _) = try await run([iris, pca], .with { $0.path = "sub" }, selection: selection, warnings: warnings)
         let states = try ProjectorState.decodeFile(Data(contentsOf: dir.appendingPathComponent("iris-tensors_bookmarks.txt")), path: "b")
         #expect(states[0].filteredPoints == [3, 10, 100])
         #expect(states[0].dataSetDimensions == [3, 4])
         #expect(states[0].selectedPoints == [1])           // row 10 is the 2nd isolated point
-        #expect(warnings.all == ["1 selected points are not in 'pca'"])
+        #expect(warnings.messages == ["1 selected points are not in 'pca'"])
     }
 
     @Test func spriteIsDrawnAndNamedInTheConfig() async throws {

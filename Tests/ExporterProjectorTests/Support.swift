@@ -2,16 +2,6 @@ import Foundation
 import OrreryCore
 import OrreryViews
 import OrreryTesting
-import Synchronization
-
-/// Collects a context's warnings.
-final class Warnings: Sendable {
-    private let list = Mutex<[String]>([])
-    var all: [String] { list.withLock { $0 } }
-    var handler: RunEventHandler {
-        { event in if case .warning(_, let m) = event { self.list.withLock { $0.append(m) } } }
-    }
-}
 
 enum Iris {
     /// The real Iris files of the standalone projector, bundled in Workflows/data/iris.

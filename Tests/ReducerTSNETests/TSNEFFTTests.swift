@@ -90,10 +90,14 @@ private func relativeError(_ a: [SIMD2<Double>], _ b: [SIMD2<Double>]) -> Double
         let exact = try TSNE.run(points, c)
         c.method = .fft
         let fft = try TSNE.run(points, c)
-        // Known bug, open (issue 10): on this 400-point input the FFT run ends 5 % above the exact
-        // run's KL (gap 0.086, bound 0.034) — the same before and after this wave's FFT changes,
-        // while the gradient itself matches the exact one (the tests above). Recorded, not hidden.
-        withKnownIssue("FFT t-SNE ends 5 % above the exact KL on a small random input") {
+        // Known issue, open (issue 10): on this 400-point input the FFT run ended 5 % above the
+        // exact run's KL (gap 0.086, bound 0.034) on the machines of earlier sessions, and ends
+        // 0.5 % above it (1.7538 vs 1.7456) on this session's AMD EPYC: OpenBLAS chooses its kernels
+        // by CPU, and the small differences they make in the start steer 300 iterations of a
+        // 400-point layout to different minima. The gradient itself matches the exact one (the
+        // tests above). Recorded as intermittent, not hidden: the 10 % bound below always holds.
+        withKnownIssue("FFT t-SNE ends up to 5 % above the exact KL on a small random input, depending on the CPU",
+                       isIntermittent: true) {
             #expect(abs(exact.klDivergence - fft.klDivergence) < 0.02 * exact.klDivergence,
                     "exact KL \(exact.klDivergence), FFT KL \(fft.klDivergence)")
         }

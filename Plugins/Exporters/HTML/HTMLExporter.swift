@@ -24,12 +24,14 @@ public enum HTMLExporter: Exporter {
                    .range(0...100))
         public var neighbors = 10
         @Parameter(help: "the page title") public var title: String? = nil
+        @Parameter(help: "keep at most this many points (a seeded sample; their neighbours are found among them)", .atLeast(1))
+        public var maxPoints = 100_000
 
         public init() {}
     }
 
     public static let descriptor = PluginDescriptor(
-        id: "exporter.html", kind: .exporter, version: "1.1.0",
+        id: "exporter.html", kind: .exporter, version: "1.2.0",
         summary: "One self-contained HTML page: pan, zoom, 3-D rotation, hover, /regex/ search, colour by column, nearest neighbours.",
         inputs: [PortDescriptor("input", accepts: [.embedding],
                                 summary: "the points; several (a swept step, or a list of steps) of the same points become views the page flips between",
@@ -53,9 +55,13 @@ public enum HTMLExporter: Exporter {
         let views = inputs.embeddings()
         guard let e = views.first else { throw OrreryError.missingInput("input") }
         guard e.count > 0 else { throw OrreryError.emptyDataset("nothing to draw") }
+        if e.count > p.maxPoints {
+            context.warn("\(e.count) points: the page keeps a seeded sample of \(p.maxPoints) (max-points), "
+                         + "and lists neighbours among them")
+        }
         let html = try render(views, p, context: context)
         let path = try context.write(html, to: p.path)
-        return ExportResult(files: [path], report: "\(e.count) points" + (views.count > 1 ? " in \(views.count) views" : "")
+        return ExportResult(files: [path], report: "\(min(e.count, p.maxPoints)) points" + (views.count > 1 ? " in \(views.count) views" : "")
                             + ", \(html.utf8.count / 1024) KiB: \(path)")
     }
 
@@ -82,7 +88,10 @@ public enum HTMLExporter: Exporter {
     /// The page for `views`: several embeddings of the same points (a sweep), one shown at a time,
     /// with a button per view; metadata, search and neighbours are the first one's.
     public static func render(_ views: [Embedding], _ p: Parameters, context: StepContext) throws -> String {
-        guard let e = views.first else { throw OrreryError.missingInput("input") }
+        guard let first = views.first else { throw OrreryError.missingInput("input") }
+        // One seeded sample for every view (they hold the same points, checked below).
+        let views = first.count > p.maxPoints ? views.map { SeededSample.subset($0, keep: p.maxPoints, seed: context.seed) } : views
+        let e = views[0]
         for (k, v) in views.enumerated().dropFirst() where v.rows != e.rows {
             throw OrreryError.shapeMismatch("view \(k + 1) holds other points than view 1 (\(v.count) rows against \(e.count)); "
                                             + "the views of one page must be layouts of the same points")

@@ -100,7 +100,7 @@ public enum ProjectorExporter: Exporter {
         if let names = p.names, names.count != embeddings.count {
             throw OrreryError.invalidParameter("names", reason: "\(names.count) names for \(embeddings.count) inputs")
         }
-        if let n = p.sample { embeddings = sampled(embeddings, keep: n, seed: context.seed) }
+        if let n = p.sample { embeddings = embeddings.map { SeededSample.subset($0, keep: n, seed: context.seed) } }
         for e in embeddings where e.count > tensorBoardCap {
             context.warn("\(e.count) points: TensorBoard sends at most \(tensorBoardCap) to the browser; set `sample: \(tensorBoardCap)` to choose which (seeded)")
         }
@@ -194,21 +194,6 @@ public enum ProjectorExporter: Exporter {
         try write(ProjectorConfig(embeddings: jsonInfos, modelCheckpointPath: "Orrery").json, "projector_config.json")
         let report = "\(embeddings.count) tensors (" + names.joined(separator: ", ") + ") in \(p.path); open with: tensorboard --logdir \(context.outputDirectory.appendingPathComponent(p.path).standardizedFileURL.path)"
         return ExportResult(files: files, report: report)
-    }
-
-    /// The same seeded sample of root rows for every input.
-    static func sampled(_ embeddings: [Embedding], keep n: Int, seed: UInt64) -> [Embedding] {
-        embeddings.map { e in
-            guard e.count > n else { return e }
-            var g = SeededGenerator(seed: seed)
-            var order = Array(0..<e.root.count)
-            order.shuffle(using: &g)
-            var rank = [Int](repeating: 0, count: e.root.count)
-            for (k, r) in order.enumerated() { rank[r] = k }
-            // The n points of e whose roots come first in the shuffled order, kept in their order.
-            let chosen = e.rows.indices.sorted { rank[e.rows[$0]] < rank[e.rows[$1]] }.prefix(n).sorted()
-            return e.subset(Array(chosen))
-        }
     }
 
     static func text(_ notes: Notes, _ key: String) -> String? {

@@ -37,6 +37,9 @@ public enum SVGExporter: Exporter {
         @Parameter(help: "plot width in px", .atLeast(100)) public var width = 720
         @Parameter(help: "plot height in px", .atLeast(100)) public var height = 540
         @Parameter(help: "point radius in px", .positive) public var pointSize = 2.5
+        @Parameter(help: "above this many points a panel draws a density layer of all of them under a seeded sample of this many",
+                   .atLeast(1))
+        public var maxPoints = 20_000
         @Parameter(help: "off, short (the quality figures) or full (every note)") public var caption: Caption = .short
         @Parameter(help: "several inputs: panels per row", defaultText: "about the square root of the number of panels",
                    .atLeast(1))
@@ -69,7 +72,7 @@ public enum SVGExporter: Exporter {
     }
 
     public static let descriptor = PluginDescriptor(
-        id: "exporter.svg", kind: .exporter, version: "1.1.0",
+        id: "exporter.svg", kind: .exporter, version: "1.2.0",
         summary: "A 2-D scatter plot as SVG: coloured points, labels, axis titles, legend and a caption of the notes.",
         inputs: [
             PortDescriptor("input", accepts: [.embedding],
@@ -98,7 +101,12 @@ public enum SVGExporter: Exporter {
         guard panels.allSatisfy({ $0.count > 0 }) else { throw OrreryError.emptyDataset("nothing to plot") }
         let selection = inputs.optionalEmbedding("selection")
         let (svg, drawn, dropped) = panels.count == 1
-            ? try render(e, p, selection: selection) : try renderGrid(panels, p, selection: selection)
+            ? try render(e, p, selection: selection, seed: context.seed)
+            : try renderGrid(panels, p, selection: selection, seed: context.seed)
+        for (k, panel) in panels.enumerated() where panel.count > p.maxPoints {
+            context.warn((panels.count > 1 ? "panel \(k + 1): " : "") + "\(panel.count) points: drawn as a density layer of all of them "
+                         + "under a seeded sample of \(p.maxPoints) (max-points)")
+        }
         var report = panels.count == 1 ? "\(e.count) points, \(drawn) labels"
             : "\(panels.count) panels of \(panels.map(\.count).reduce(0, +)) points, \(drawn) labels"
         if dropped > 0 { report += " (\(dropped) dropped: no free room)" }
@@ -129,7 +137,7 @@ public enum SVGExporter: Exporter {
     static func num(_ x: Double) -> String { String(format: "%.2f", x).trimmedZeros() }
 
     /// The figure, the number of labels drawn and the number dropped for want of room.
-    public static func render(_ e: Embedding, _ p: Parameters, selection: Embedding?) throws -> (svg: String, labels: Int, dropped: Int) {
+    public static func render(_ e: Embedding, _ p: Parameters, selection: Embedding?, seed: UInt64 = 0) throws -> (svg: String, labels: Int, dropped: Int) {
         let axes = try PlotLayout.axisIndices(e, axes: p.axes, parameter: "axes")
         let (cx, cy) = (axes[0], axes[1])
         var colors = PointColors(uniform: e.count)
@@ -162,7 +170,10 @@ public enum SVGExporter: Exporter {
         let w = Double(p.width), h = Double(p.height)
         let legendWidth = colors.legend.isEmpty ? 20.0 : 190.0
 
-        let captionLines = caption(e.notes, p.caption)
+        var captionLines = caption(e.notes, p.caption)
+        if e.count > p.maxPoints {
+            captionLines.append("Shading: the density of all \(e.count) points; dots: a seeded sample of \(p.maxPoints).")
+        }
         let totalW = left + w + legendWidth
         let totalH = top + h + 56 + Double(captionLines.count) * 16 + 8
         var s = """
@@ -175,7 +186,8 @@ public enum SVGExporter: Exporter {
         }
         let panel = drawPanel(e, columns: (cx, cy), x: (x0, x1), y: (y0, y1),
                               frame: .init(x: left, y: top, width: w, height: h), colors: colors,
-                              labelled: labelled, pointSize: p.pointSize, titleSize: 14, titleGap: (40, 18))
+                              labelled: labelled, pointSize: p.pointSize, titleSize: 14, titleGap: (40, 18),
+                              maxPoints: p.maxPoints, seed: seed)
         s += panel.svg
         s += drawLegend(colors, title: p.colorBy ?? "", x: left + w + 16, top: top)
         if !captionLines.isEmpty {
@@ -194,7 +206,8 @@ public enum SVGExporter: Exporter {
     /// the panel's margin the y title sits.
     static func drawPanel(_ e: Embedding, columns: (Int, Int), x: (Double, Double), y: (Double, Double),
                           frame: LabelLayout.Box, colors: PointColors, labelled: Set<Int>, pointSize: Double,
-                          titleSize: Double, titleGap: (Double, Double), ticks: Int = 5)
+                          titleSize: Double, titleGap: (Double, Double), ticks: Int = 5,
+                          maxPoints: Int = .max, seed: UInt64 = 0)
         -> (svg: String, labels: Int, dropped: Int) {
         let (cx, cy) = columns
         let (x0, x1) = x, (y0, y1) = y
@@ -219,13 +232,18 @@ public enum SVGExporter: Exporter {
         s += "</g>\n"
         s += "<text class=\"x-title\" x=\"\(num(left + w / 2))\" y=\"\(num(top + h + titleGap.0))\" text-anchor=\"middle\" font-size=\"\(num(titleSize))\">\(esc(e.axisTitle(cx)))</text>\n"
         s += "<text class=\"y-title\" transform=\"translate(\(num(titleGap.1)) \(num(top + h / 2))) rotate(-90)\" text-anchor=\"middle\" font-size=\"\(num(titleSize))\">\(esc(e.axisTitle(cy)))</text>\n"
+        // Above maxPoints: the density of every point (an image under the dots), then a sample.
+        let drawn = e.count > maxPoints ? SeededSample.positions(e, keep: maxPoints, seed: seed) : Array(0..<e.count)
+        if e.count > maxPoints {
+            s += density(xs.map(sx), ys.map(sy), frame: frame)
+        }
         // Points, grouped by colour.
         s += "<g class=\"points\" stroke=\"white\" stroke-width=\"0.4\">\n"
-        for i in 0..<e.count {
+        for i in drawn {
             s += "<circle cx=\"\(num(sx(xs[i])))\" cy=\"\(num(sy(ys[i])))\" r=\"\(num(pointSize))\" fill=\"\(colors.colors[i])\"><title>\(esc(e.label(i)))</title></circle>\n"
         }
         s += "</g>\n"
-        let layout = LabelLayout.place(labelled.sorted().map { ($0, e.label($0)) },
+        let layout = labelled.isEmpty ? (placed: [LabelLayout.Placed](), dropped: 0) : LabelLayout.place(labelled.sorted().map { ($0, e.label($0)) },
                                        points: (0..<e.count).map { (sx(xs[$0]), sy(ys[$0])) },
                                        radius: pointSize, frame: .init(x: left, y: top, width: w, height: h),
                                        fontSize: labelFontSize)
@@ -244,6 +262,30 @@ public enum SVGExporter: Exporter {
             s += "</g>\n"
         }
         return (s, layout.placed.count, layout.dropped)
+    }
+
+    /// The density of the points at canvas positions (`xs`, `ys`) inside `frame`: an RGBA PNG of
+    /// 2 × 2 px cells, one blue whose opacity grows with log(1 + count), embedded as an `<image>`.
+    ///
+    /// - Complexity: O(n + cells).
+    static func density(_ xs: [Double], _ ys: [Double], frame: LabelLayout.Box) -> String {
+        let cell = 2.0
+        let w = max(1, Int((frame.width / cell).rounded(.up))), h = max(1, Int((frame.height / cell).rounded(.up)))
+        var counts = [Int](repeating: 0, count: w * h)
+        for i in xs.indices {
+            let cx = Int((xs[i] - frame.x) / cell), cy = Int((ys[i] - frame.y) / cell)
+            guard cx >= 0, cx < w, cy >= 0, cy < h else { continue }
+            counts[cy * w + cx] += 1
+        }
+        let top = log1p(Double(counts.max() ?? 1))
+        var pixels = [UInt8](repeating: 0, count: w * h * 4)
+        for (k, c) in counts.enumerated() where c > 0 {
+            pixels[4 * k] = 0x21; pixels[4 * k + 1] = 0x66; pixels[4 * k + 2] = 0xAC
+            pixels[4 * k + 3] = UInt8((40 + 215 * log1p(Double(c)) / top).rounded())
+        }
+        let png = PNGWriter.encode(width: w, height: h, color: .rgba, pixels: pixels)
+        return "<image class=\"density\" x=\"\(num(frame.x))\" y=\"\(num(frame.y))\" width=\"\(num(Double(w) * cell))\" height=\"\(num(Double(h) * cell))\" "
+            + "preserveAspectRatio=\"none\" href=\"data:image/png;base64,\(png.base64EncodedString())\"/>\n"
     }
 
     /// The legend of `colors` (nothing when uniform), its title at (`x`, `top` + 12).

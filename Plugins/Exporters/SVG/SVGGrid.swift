@@ -12,7 +12,7 @@ extension SVGExporter {
     /// the y range of all the points.
     ///
     /// - Complexity: O(N log N) for N points over all panels.
-    public static func renderGrid(_ panels: [Embedding], _ p: Parameters, selection: Embedding?) throws
+    public static func renderGrid(_ panels: [Embedding], _ p: Parameters, selection: Embedding?, seed: UInt64 = 0) throws
         -> (svg: String, labels: Int, dropped: Int) {
         let axes = try panels.map { try PlotLayout.axisIndices($0, axes: p.axes, parameter: "axes") }
         var colors: [PointColors] = panels.map { PointColors(uniform: $0.count) }
@@ -93,7 +93,7 @@ extension SVGExporter {
             }
             let panel = drawPanel(e, columns: (axes[k][0], axes[k][1]), x: xRanges[k], y: yRanges[k], frame: frame,
                                   colors: colors[k], labelled: labelled, pointSize: p.pointSize, titleSize: 12,
-                                  titleGap: (36, cellX + 14), ticks: 4)
+                                  titleGap: (36, cellX + 14), ticks: 4, maxPoints: p.maxPoints, seed: seed)
             s += panel.svg + "</g>\n"
             drawn += panel.labels
             dropped += panel.dropped

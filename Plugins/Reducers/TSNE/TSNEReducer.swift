@@ -58,7 +58,7 @@ public enum TSNEReducer: Reducer {
         @Parameter(help: "input distance (the Projector uses cosine)") public var metric: MetricChoice = .cosine
         @Parameter(key: "init", help: "starting layout: first principal components scaled to std 1e-4, or seeded Gaussian")
         public var initialization: InitChoice = .pca
-        @Parameter(help: "repulsion: all pairs (O(n²) per iteration), Barnes-Hut, or FFT interpolation (FIt-SNE's, 2-D only); auto = exact up to 1000 points, then FFT in 2-D from 10,000 points, else Barnes-Hut")
+        @Parameter(help: "repulsion: all pairs (O(n²) per iteration), Barnes-Hut, or FFT interpolation (FIt-SNE's, 2-D only); auto = exact up to 1000 points, then FFT in 2-D from 50,000 points, else Barnes-Hut")
         public var method: MethodChoice = .auto
         @Parameter(help: "Barnes-Hut angle (smaller is more exact)", .range(0...2)) public var theta = 0.5
         @Parameter(help: "fft: interpolation boxes per unit of layout width in wide layouts (1 as FIt-SNE and openTSNE; smaller is faster and coarser)", .range(0.1...4))
