@@ -369,7 +369,7 @@ public actor Workbench {
             guard let p = position[view.rows[r]] else { throw Refusal(400, "point \(r) is not in '\(sourceID)'") }
             chosen.append(p)
         }
-        let ids = Set(plan.steps.map(\.id)).union(isolations.values.flatMap { [$0.step, $0.step + "-points"] })
+        let ids = takenIDs(plan)
         var n = isolationCount + 1
         while ids.contains("isolate-\(n)") || ids.contains("isolate-\(n)-points") { n += 1 }
         isolationCount = n
@@ -389,18 +389,7 @@ public actor Workbench {
         \(pad)  with: \(with)
 
         """
-        let combined = Self.appending(text, to: self.source)
-        let registry: PluginRegistry
-        do { registry = try self.registry(path) } catch { throw Refusal(500, "\(error)") }
-        let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
-        let extended: WorkflowPlan
-        switch WorkflowLoader.parse(combined, path: path, directory: directory)
-            .flatMap({ WorkflowValidator.validate($0, registry: registry) }) {
-        case .failure(let d):
-            let mine = d.diagnostics.map { "\($0.location.map { "line \($0.line), column \($0.column): " } ?? "")\($0.problem)" }
-            throw Refusal(400, "the isolation does not validate: " + mine.joined(separator: "; "))
-        case .success(let p): extended = p
-        }
+        let (extended, registry) = try validated(Self.appending(text, to: self.source), what: "the isolation")
         do {
             let outcome = try await Runner(registry: registry).run(
                 extended, options: .init(outputDirectory: outputDirectory, cache: cache))
@@ -469,7 +458,7 @@ public actor Workbench {
         guard current == source else {
             throw Refusal(409, "\(path) changed on disk since it was loaded; bookmark again after the reload")
         }
-        let taken = Set(plan.steps.map(\.id)).union(isolations.values.flatMap { [$0.step, $0.step + "-points"] })
+        let taken = takenIDs(plan)
         var n = 1
         while taken.contains("bookmark-\(n)") || taken.contains("bookmark-\(n)-points")
                 || FileManager.default.fileExists(atPath: outputDirectory.appendingPathComponent("bookmark-\(n).txt").path) { n += 1 }
@@ -496,22 +485,16 @@ public actor Workbench {
 
         """
         let combined = Self.appending(text, to: current)
-        let registry: PluginRegistry
-        do { registry = try self.registry(path) } catch { throw Refusal(500, "\(error)") }
-        let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
-        let extended: WorkflowPlan
-        switch WorkflowLoader.parse(combined, path: path, directory: directory)
-            .flatMap({ WorkflowValidator.validate($0, registry: registry) }) {
-        case .failure(let d):
-            let mine = d.diagnostics.map { "\($0.location.map { "line \($0.line), column \($0.column): " } ?? "")\($0.problem)" }
-            throw Refusal(400, "the bookmark does not validate: " + mine.joined(separator: "; "))
-        case .success(let p): extended = p
-        }
+        let (extended, registry) = try validated(combined, what: "the bookmark")
         // Run it before the file changes: a view the Projector cannot draw is refused, file untouched.
         do {
             _ = try await Runner(registry: registry).run(extended, options: .init(outputDirectory: outputDirectory, cache: cache))
         } catch {
             throw Refusal(400, "the bookmark failed: \(error)")
+        }
+        // The run let other requests in; an edit on disk meanwhile wins, and this is refused.
+        guard (try? String(contentsOfFile: path, encoding: .utf8)) == current else {
+            throw Refusal(409, "\(path) changed on disk while the bookmark ran; bookmark again after the reload")
         }
         do {
             try AtomicFile.write(Data(combined.utf8), to: URL(fileURLWithPath: path))
@@ -520,6 +503,27 @@ public actor Workbench {
         }
         await reload()
         return Bookmark(step: id, file: file)
+    }
+
+    /// The step ids new steps must not take: the workflow's and the pending isolations'.
+    func takenIDs(_ plan: WorkflowPlan) -> Set<String> {
+        Set(plan.steps.map(\.id)).union(isolations.values.flatMap { [$0.step, $0.step + "-points"] })
+    }
+
+    /// The workflow `text` (the file's text with steps appended) parsed and validated with the
+    /// workflow's plugins; a problem is refused naming `what` and each problem's line and column.
+    func validated(_ text: String, what: String) throws(Refusal) -> (WorkflowPlan, PluginRegistry) {
+        let registry: PluginRegistry
+        do { registry = try self.registry(path) } catch { throw Refusal(500, "\(error)") }
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+        switch WorkflowLoader.parse(text, path: path, directory: directory)
+            .flatMap({ WorkflowValidator.validate($0, registry: registry) }) {
+        case .failure(let d):
+            let problems = d.diagnostics.map { "\($0.location.map { "line \($0.line), column \($0.column): " } ?? "")\($0.problem)" }
+            throw Refusal(400, "\(what) does not validate: " + problems.joined(separator: "; "))
+        case .success(let plan):
+            return (plan, registry)
+        }
     }
 
     /// `text` as a double-quoted YAML scalar.
