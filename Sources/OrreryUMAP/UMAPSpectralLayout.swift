@@ -71,6 +71,7 @@ enum UMAPSpectralLayout {
 
     /// The `count` largest eigenpairs of D^−½ A D^−½ by ARPACK; eigenvectors column-major, largest first.
     static func lanczos(_ graph: UMAPGraph, degree: [Double], count: Int) throws(Failure) -> [Double] {
+        _ = BLAS.oneThread   // ARPACK's dot products and norms go through OpenBLAS
         let solved: Result<[Double], Failure> = arpack.withLock { _ in
             do throws(Failure) { return .success(try lanczosUnlocked(graph, degree: degree, count: count)) } catch {
                 return .failure(error)

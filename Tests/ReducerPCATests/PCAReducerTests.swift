@@ -91,6 +91,30 @@ import Testing
         #expect(abs(out.vectors[0, 0] - (1 * c[0] + 2 * c[1])) < 1e-6)
     }
 
+    /// The same seed gives the same bytes while other steps run beside it. (It did not: an exact
+    /// kNN held OpenBLAS to one thread while it ran, and OpenBLAS's sgemm rounds differently with
+    /// one thread and with two, so a PCA running beside it came out different in the last bits —
+    /// the suite caught two same-seed runs that differed. OpenBLAS is now at one thread always.)
+    @Test func sameSeedSameBytesWhileANeighbourSearchRunsBeside() async throws {
+        let e = Fixtures.random(rows: 300, columns: 260, seed: 9)
+        let p = PCAReducer.Parameters.with { $0.components = 5; $0.mode = .projector; $0.quality = false }
+        let context = StepContext.testing(seed: 1, registry: MeasureRegistry.standard)
+        let baseline = try await PCAReducer.reduce(e, p, context: context).vectors
+        let points = Fixtures.random(rows: 4000, columns: 50, seed: 4).vectors
+        try await withThrowingTaskGroup(of: Matrix?.self) { group in
+            group.addTask {
+                for _ in 0..<4 {
+                    _ = NearestNeighborSearch.search(points: points, queries: points, queryRows: Array(0..<points.rows), k: 10,
+                                                     measure: .cosine, excludeSelf: true) { _, _ in true }
+                }
+                return nil
+            }
+            for _ in 0..<8 { group.addTask { try await PCAReducer.reduce(e, p, context: context).vectors } }
+            for try await m in group { if let m { #expect(m == baseline) } }
+        }
+        #expect(BLAS.threads == 1)
+    }
+
     @Test func projectorModeProjectsWideDataTo200DimensionsWithTheSeed() async throws {
         let e = Fixtures.random(rows: 300, columns: 260, seed: 9)
         let p = PCAReducer.Parameters.with { $0.components = 5; $0.mode = .projector; $0.quality = false }

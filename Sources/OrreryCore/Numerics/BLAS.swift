@@ -1,8 +1,17 @@
 import CBLAS
-import Synchronization
 
 /// Thin wrappers over OpenBLAS. Dense products always go through `cblas_sgemm`.
+///
+/// OpenBLAS runs at one thread for the whole process (`oneThread`, set before the first call of
+/// any wrapper here, in `LAPACK` and in UMAP's ARPACK solve): its threaded `sgemm` rounds
+/// differently with one thread and with two (on this project's AMD EPYC machines a 300 × 260 by
+/// 260 × 200 product differs in the last bits), so a result's bytes would depend on the thread
+/// count in force — and on the machine's core count. Orrery's own workers (`Parallel`) do the
+/// parallel work, in fixed chunks.
 public enum BLAS {
+    /// Sets OpenBLAS to one thread, once; every entry point touches it first.
+    public static let oneThread: Void = { openblas_set_num_threads(1) }()
+
     /// C = alpha · op(A) · op(B) + beta · C, on row-major buffers.
     ///
     /// `a` is `m × k` (or `k × m` when `transA`), `b` is `k × n` (or `n × k` when `transB`), `c` is `m × n`.
@@ -10,6 +19,7 @@ public enum BLAS {
     public static func sgemm(_ a: UnsafePointer<Float>, transA: Bool, _ b: UnsafePointer<Float>, transB: Bool,
                              _ c: UnsafeMutablePointer<Float>, m: Int, n: Int, k: Int,
                              alpha: Float = 1, beta: Float = 0) {
+        _ = oneThread
         guard m > 0, n > 0 else { return }
         cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
                     Int32(m), Int32(n), Int32(k), alpha, a, Int32(transA ? m : k), b, Int32(transB ? k : n),
@@ -37,29 +47,16 @@ public enum BLAS {
     }
 
     /// Number of threads OpenBLAS uses.
-    public static var threads: Int { Int(openblas_get_num_threads()) }
-
-    /// Runs `body` with OpenBLAS limited to one thread, for kernels that split rows across Orrery's
-    /// own workers and call `sgemm` from each: OpenBLAS's threads would otherwise spin
-    /// (`sched_yield`) beside those workers. Nested and concurrent callers share one count; the
-    /// thread setting in force before the first caller is restored after the last one leaves.
-    /// Products are the same either way (OpenBLAS splits rows and columns, never the inner sum).
-    public static func singleThreaded<T>(_ body: () throws -> T) rethrows -> T {
-        singleThreadUsers.withLock { state in
-            if state.users == 0 {
-                state.saved = Int32(openblas_get_num_threads())
-                openblas_set_num_threads(1)
-            }
-            state.users += 1
-        }
-        defer {
-            singleThreadUsers.withLock { state in
-                state.users -= 1
-                if state.users == 0 { openblas_set_num_threads(state.saved) }
-            }
-        }
-        return try body()
+    public static var threads: Int {
+        _ = oneThread
+        return Int(openblas_get_num_threads())
     }
 
-    private static let singleThreadUsers = Mutex<(users: Int, saved: Int32)>((0, 1))
+    /// Runs `body` with OpenBLAS at one thread, for kernels that split rows across Orrery's own
+    /// workers and call `sgemm` from each (OpenBLAS's threads would otherwise spin beside those
+    /// workers). OpenBLAS is always at one thread now (`oneThread`); callers keep saying so.
+    public static func singleThreaded<T>(_ body: () throws -> T) rethrows -> T {
+        _ = oneThread
+        return try body()
+    }
 }

@@ -28,6 +28,7 @@ public enum LAPACK {
     /// - Complexity: O(n³) time (the reduction, 4/3·n³), O(n²) memory.
     public static func largestEigenpairs(symmetric a: [Double], n: Int, count: Int) throws(LAPACKError)
         -> (values: [Double], vectors: [Double]) {
+        _ = BLAS.oneThread
         precondition(a.count == n * n, "matrix is not n × n")
         precondition(count >= 1 && count <= n, "count must be in 1...n")
         var work = a  // dsyevr destroys its input
@@ -64,6 +65,7 @@ public enum LAPACK {
     /// - Complexity: O(n³) time, O(n²) memory.
     public static func eigenpairs(symmetric a: [Double], n: Int) throws(LAPACKError)
         -> (values: [Double], vectors: [Double]) {
+        _ = BLAS.oneThread
         precondition(a.count == n * n, "matrix is not n × n")
         var work = a
         var w = [Double](repeating: 0, count: n)
@@ -88,6 +90,7 @@ public enum LAPACK {
     /// - Complexity: O(rows·n²).
     public static func accumulateGram(_ a: UnsafePointer<Double>, rows: Int, n: Int,
                                       into c: UnsafeMutablePointer<Double>, alpha: Double = 1) {
+        _ = BLAS.oneThread
         guard rows > 0, n > 0 else { return }
         cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, Int32(n), Int32(rows), alpha, a, Int32(n), 1, c, Int32(n))
     }
@@ -96,6 +99,7 @@ public enum LAPACK {
     /// - Complexity: O(n²·columns).
     public static func outerGram(_ a: UnsafePointer<Double>, n: Int, columns: Int,
                                  into c: UnsafeMutablePointer<Double>, alpha: Double = 1) {
+        _ = BLAS.oneThread
         guard n > 0, columns > 0 else { return }
         cblas_dsyrk(CblasRowMajor, CblasUpper, CblasNoTrans, Int32(n), Int32(columns), alpha, a, Int32(columns),
                     0, c, Int32(n))

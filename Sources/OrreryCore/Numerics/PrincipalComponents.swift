@@ -93,6 +93,7 @@ public enum PrincipalComponents {
     ///   - method: force the covariance or the Gram route (for benchmarks); nil chooses by shape.
     public static func fit(_ x: Matrix, components k: Int, centred: Bool = true, method forced: Method? = nil) throws
         -> PCAModel {
+        _ = BLAS.oneThread
         let n = x.rows, d = x.columns
         guard n > 0, d > 0 else { throw OrreryError.emptyDataset("PCA needs at least one row and one column") }
         guard k >= 1 else { throw OrreryError.invalidParameter("components", reason: "must be at least 1, got \(k)") }
