@@ -65,7 +65,7 @@ func run() async throws {
         throw BenchFailure(description: "usage: orrery-bench pca|knn|tsne|quality --data X.npy [--rows N] …")
     }
     var x = try NPYFormat.read(try Data(contentsOf: URL(fileURLWithPath: path)), path: path)
-    if let rows = option("rows", args).flatMap(Int.init), rows < x.rows { x = x.selecting(rows: Array(0..<rows)) }
+    if let rows = option("rows", args).flatMap(Int.init), rows > 0, rows < x.rows { x = x.selecting(rows: Array(0..<rows)) }
     let common: [(String, String)] = [
         ("rows", String(x.rows)), ("columns", String(x.columns)),
         ("blas_threads", String(BLAS.threads)), ("workers", String(Parallel.workers)),
