@@ -14,29 +14,14 @@ import Testing
 @Suite(.serialized) struct TensorBoardTests {
     static let skip = ProcessInfo.processInfo.environment["ORRERY_SKIP_TENSORBOARD"] != nil
 
-    @discardableResult
-    static func shell(_ args: [String], cwd: URL? = nil) -> (Int32, String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = args
-        if let cwd { p.currentDirectoryURL = cwd }
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = pipe
-        do { try p.run() } catch { return (-1, "\(error)") }
-        let out = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: out, as: UTF8.self))
-    }
-
     /// `.venv-tb/bin/tensorboard`, installing it when missing; nil (with the reason) when impossible.
     static func tensorboard() -> (URL?, String) {
         let venv = Fixtures.repositoryRoot.appendingPathComponent(".venv-tb")
         let tb = venv.appendingPathComponent("bin/tensorboard")
         if FileManager.default.isExecutableFile(atPath: tb.path) { return (tb, "") }
-        let (c1, o1) = shell(["python3", "-m", "venv", venv.path])
+        let (c1, o1) = Command.run(["python3", "-m", "venv", venv.path])
         guard c1 == 0 else { return (nil, "python3 -m venv failed: \(o1.suffix(300))") }
-        let (c2, o2) = shell([venv.appendingPathComponent("bin/pip").path, "install", "-q", "tensorboard"])
+        let (c2, o2) = Command.run([venv.appendingPathComponent("bin/pip").path, "install", "-q", "tensorboard"])
         guard c2 == 0, FileManager.default.isExecutableFile(atPath: tb.path) else {
             return (nil, "pip could not install tensorboard: \(o2.suffix(300))")
         }
@@ -141,10 +126,10 @@ import Testing
         // Opt-in (about a minute): the Projector's own page in headless Chromium loads the bookmark.
         if ProcessInfo.processInfo.environment["ORRERY_PROJECTOR_UI"] != nil {
             let python = tb.deletingLastPathComponent().appendingPathComponent("python").path
-            Self.shell([tb.deletingLastPathComponent().appendingPathComponent("pip").path, "install", "-q", "websocket-client"])
+            _ = Command.run([tb.deletingLastPathComponent().appendingPathComponent("pip").path, "install", "-q", "websocket-client"])
             let script = Fixtures.repositoryRoot.appendingPathComponent("Tests/browser/projector_bookmark.py").path
             let shot = FileManager.default.temporaryDirectory.appendingPathComponent("orrery-projector-bookmark.png").path
-            let (code, output) = Self.shell(["env", "SETTLE=15", "WAIT=15", python, script, "http://127.0.0.1:\(port)/#projector", shot])
+            let (code, output) = Command.run(["env", "SETTLE=15", "WAIT=15", python, script, "http://127.0.0.1:\(port)/#projector", shot])
             print("Projector page: \(output) (screenshot \(shot))")
             #expect(code == 0)
             #expect(output.contains("\"bookmarks\": [\"t-SNE (perplexity 12)\"]") && output.contains("\"activeTab\": [\"tsne\"]"))
