@@ -235,7 +235,7 @@ public actor Workbench {
     /// `view(step)`'s coordinates as little-endian float32, row-major, encoded once per run.
     public func pointsData(_ step: String) throws(Refusal) -> Data {
         if let data = encodedPoints[step] { return data }
-        let coordinates = try view(step).coordinates
+        let coordinates = Self.coordinates(try embedding(step))
         var data = Data(count: coordinates.count * 4)
         data.withUnsafeMutableBytes { raw in
             for (i, v) in coordinates.enumerated() { raw.storeBytes(of: v.bitPattern.littleEndian, toByteOffset: i * 4, as: UInt32.self) }
@@ -248,13 +248,19 @@ public actor Workbench {
     public func view(_ step: String) throws(Refusal) -> View {
         let e = try embedding(step)
         let d = min(3, e.dimensions)
-        var coordinates = [Float](repeating: 0, count: e.count * d)
-        for i in 0..<e.count { for j in 0..<d { coordinates[i * d + j] = e.vectors[i, j] } }
         var metadata: [String: [String]] = [:]
         for c in e.metadata.columns { metadata[c.name] = c.values }
-        return View(step: step, count: e.count, dimensions: d, coordinates: coordinates,
+        return View(step: step, count: e.count, dimensions: d, coordinates: Self.coordinates(e),
                     axes: (0..<d).map { j in e.projection.map { $0.axisTitles[j] } ?? e.axisName(j) },
                     columns: e.metadata.columnNames, metadata: metadata, title: e.projection?.label)
+    }
+
+    /// The first three axes of `e`, row-major (`count × min(3, dimensions)`).
+    static func coordinates(_ e: Embedding) -> [Float] {
+        let d = min(3, e.dimensions)
+        var coordinates = [Float](repeating: 0, count: e.count * d)
+        for i in 0..<e.count { for j in 0..<d { coordinates[i * d + j] = e.vectors[i, j] } }
+        return coordinates
     }
 
     /// The view's points with the vectors they had before any reducer: the root's rows.

@@ -92,7 +92,7 @@ import Testing
     }
 
     /// The same seed gives the same bytes while other steps run beside it. (It did not: an exact
-    /// kNN held OpenBLAS to one thread while it ran, and OpenBLAS's sgemm rounds differently with
+    /// kNN used to hold OpenBLAS to one thread while it ran, and OpenBLAS's sgemm rounds differently with
     /// one thread and with two, so a PCA running beside it came out different in the last bits —
     /// the suite caught two same-seed runs that differed. OpenBLAS is now at one thread always.)
     @Test func sameSeedSameBytesWhileANeighbourSearchRunsBeside() async throws {

@@ -51,12 +51,4 @@ public enum BLAS {
         _ = oneThread
         return Int(openblas_get_num_threads())
     }
-
-    /// Runs `body` with OpenBLAS at one thread, for kernels that split rows across Orrery's own
-    /// workers and call `sgemm` from each (OpenBLAS's threads would otherwise spin beside those
-    /// workers). OpenBLAS is always at one thread now (`oneThread`); callers keep saying so.
-    public static func singleThreaded<T>(_ body: () throws -> T) rethrows -> T {
-        _ = oneThread
-        return try body()
-    }
 }

@@ -4,8 +4,8 @@
 /// Each worker takes whole query tiles: for each point tile one single-threaded `cblas_sgemm`
 /// computes the 64 × 2048 inner products (half a MiB, so they are still in the core's L2 cache when
 /// scanned), then each row's k best are kept by a bounded heap (`TopK`) that lives across the point
-/// tiles. OpenBLAS is held to one thread meanwhile (`BLAS.singleThreaded`), so its threads do not
-/// spin beside Orrery's workers. Tile sizes are fixed, so every product, every offer to a heap and
+/// tiles. OpenBLAS runs at one thread (`BLAS.oneThread`), so its threads do not spin beside
+/// Orrery's workers. Tile sizes are fixed, so every product, every offer to a heap and
 /// every result is the same whatever the number of workers.
 /// Memory is the points (n·d), one tile of products per worker and the results (q·k) — never an
 /// n × n matrix. `k` above n is lowered to n (callers that exclude self should ask for n − 1 at
@@ -64,74 +64,72 @@ public enum NearestNeighborSearch {
         let tiles = (q + tileRows - 1) / tileRows
         let tilesPerRound = Parallel.workers * 8
 
-        let finished: Bool = BLAS.singleThreaded {
-            qs.storage.withUnsafeBufferPointer { qb in
-                p.storage.withUnsafeBufferPointer { pb in
-                    pointNorms.withUnsafeBufferPointer { nb in
-                        queryNorms.withUnsafeBufferPointer { qnb in
-                            selfRows.withUnsafeBufferPointer { sb in
-                                indices.withUnsafeMutableBufferPointer { ib in
-                                    distances.withUnsafeMutableBufferPointer { db in
-                                        guard let qa = qb.baseAddress, let pa = pb.baseAddress, let sa = sb.baseAddress,
-                                              let ia = ib.baseAddress, let da = db.baseAddress else { return true }
-                                        let queriesIn = SharedReads(qa), pointsIn = SharedReads(pa)
-                                        // (An empty array's buffer may still have a base address.)
-                                        let norms = euclidean ? nb.baseAddress.map(SharedReads.init) : nil
-                                        let qNorms = euclidean ? qnb.baseAddress.map(SharedReads.init) : nil
-                                        let skips = SharedReads(sa)
-                                        let outI = DisjointWrites(ia), outD = DisjointWrites(da)
-                                        var first = 0
-                                        while first < tiles {
-                                            let last = min(tiles, first + tilesPerRound)
-                                            let base = first
-                                            Parallel.forEachChunk(last - first) { range in
-                                                var products = [Float](repeating: 0, count: tileRows * tileColumns)
-                                                var tops = [TopK](repeating: TopK(k: k), count: tileRows)
-                                                products.withUnsafeMutableBufferPointer { prb in
-                                                    guard let pr = prb.baseAddress else { return }
-                                                    for tile in range {
-                                                        let r0 = (base + tile) * tileRows
-                                                        let rows = min(tileRows, q - r0)
-                                                        for i in 0..<rows { tops[i].removeAll() }
-                                                        var c0 = 0
-                                                        while c0 < n {
-                                                            let cols = min(tileColumns, n - c0)
-                                                            if d > 0 {
-                                                                BLAS.sgemm(queriesIn.base + r0 * d, transA: false,
-                                                                           pointsIn.base + c0 * d, transB: true, pr,
-                                                                           m: rows, n: cols, k: d)
-                                                            } else {
-                                                                pr.update(repeating: 0, count: rows * cols)
-                                                            }
-                                                            for i in 0..<rows {
-                                                                let skip = skips[r0 + i] - c0
-                                                                if let norms {
-                                                                    scanSquared(pr + i * cols, norms: norms.base + c0, n: cols,
-                                                                                offset: c0, skip: skip, into: &tops[i])
-                                                                } else {
-                                                                    scanProducts(pr + i * cols, n: cols, offset: c0, skip: skip,
-                                                                                 into: &tops[i])
-                                                                }
-                                                            }
-                                                            c0 += cols
+        let finished: Bool = qs.storage.withUnsafeBufferPointer { qb in
+            p.storage.withUnsafeBufferPointer { pb in
+                pointNorms.withUnsafeBufferPointer { nb in
+                    queryNorms.withUnsafeBufferPointer { qnb in
+                        selfRows.withUnsafeBufferPointer { sb in
+                            indices.withUnsafeMutableBufferPointer { ib in
+                                distances.withUnsafeMutableBufferPointer { db in
+                                    guard let qa = qb.baseAddress, let pa = pb.baseAddress, let sa = sb.baseAddress,
+                                          let ia = ib.baseAddress, let da = db.baseAddress else { return true }
+                                    let queriesIn = SharedReads(qa), pointsIn = SharedReads(pa)
+                                    // (An empty array's buffer may still have a base address.)
+                                    let norms = euclidean ? nb.baseAddress.map(SharedReads.init) : nil
+                                    let qNorms = euclidean ? qnb.baseAddress.map(SharedReads.init) : nil
+                                    let skips = SharedReads(sa)
+                                    let outI = DisjointWrites(ia), outD = DisjointWrites(da)
+                                    var first = 0
+                                    while first < tiles {
+                                        let last = min(tiles, first + tilesPerRound)
+                                        let base = first
+                                        Parallel.forEachChunk(last - first) { range in
+                                            var products = [Float](repeating: 0, count: tileRows * tileColumns)
+                                            var tops = [TopK](repeating: TopK(k: k), count: tileRows)
+                                            products.withUnsafeMutableBufferPointer { prb in
+                                                guard let pr = prb.baseAddress else { return }
+                                                for tile in range {
+                                                    let r0 = (base + tile) * tileRows
+                                                    let rows = min(tileRows, q - r0)
+                                                    for i in 0..<rows { tops[i].removeAll() }
+                                                    var c0 = 0
+                                                    while c0 < n {
+                                                        let cols = min(tileColumns, n - c0)
+                                                        if d > 0 {
+                                                            BLAS.sgemm(queriesIn.base + r0 * d, transA: false,
+                                                                       pointsIn.base + c0 * d, transB: true, pr,
+                                                                       m: rows, n: cols, k: d)
+                                                        } else {
+                                                            pr.update(repeating: 0, count: rows * cols)
                                                         }
                                                         for i in 0..<rows {
-                                                            let query = r0 + i
-                                                            let qn = qNorms.map { $0[query] } ?? 0
-                                                            for (slot, c) in tops[i].sorted().enumerated() {
-                                                                outI[query * k + slot] = c.index
-                                                                let value = euclidean ? max(0, c.key + qn) : -c.key
-                                                                outD[query * k + slot] = report(value)
+                                                            let skip = skips[r0 + i] - c0
+                                                            if let norms {
+                                                                scanSquared(pr + i * cols, norms: norms.base + c0, n: cols,
+                                                                            offset: c0, skip: skip, into: &tops[i])
+                                                            } else {
+                                                                scanProducts(pr + i * cols, n: cols, offset: c0, skip: skip,
+                                                                             into: &tops[i])
                                                             }
+                                                        }
+                                                        c0 += cols
+                                                    }
+                                                    for i in 0..<rows {
+                                                        let query = r0 + i
+                                                        let qn = qNorms.map { $0[query] } ?? 0
+                                                        for (slot, c) in tops[i].sorted().enumerated() {
+                                                            outI[query * k + slot] = c.index
+                                                            let value = euclidean ? max(0, c.key + qn) : -c.key
+                                                            outD[query * k + slot] = report(value)
                                                         }
                                                     }
                                                 }
                                             }
-                                            first = last
-                                            if !onBlock(min(q, first * tileRows), q) { return false }
                                         }
-                                        return true
+                                        first = last
+                                        if !onBlock(min(q, first * tileRows), q) { return false }
                                     }
+                                    return true
                                 }
                             }
                         }
