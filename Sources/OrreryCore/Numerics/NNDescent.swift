@@ -209,7 +209,7 @@ enum NNDescent {
                 parallel(n, workers: workers) { range in
                     for i in range {
                         let row = (0..<k).map { (heapW.keys[i * k + $0], heapW.ids[i * k + $0]) }
-                            .sorted { (a: (Float, Int32), b: (Float, Int32)) -> Bool in heapW.worse(b.0, b.1, a.0, a.1) }
+                            .sorted { (a: (Float, Int32), b: (Float, Int32)) -> Bool in NNDescent.worse(b.0, b.1, a.0, a.1) }
                         for (s, e) in row.enumerated() {
                             outK[i * k + s] = e.0
                             outI[i * k + s] = e.1
@@ -345,13 +345,6 @@ enum NNDescent {
             return true
         }
 
-        /// (ka, ia) is farther than (kb, ib); an unfilled slot (id −1) is farther than any filled one
-        /// at the same key.
-        @inline(__always) func worse(_ ka: Float, _ ia: Int32, _ kb: Float, _ ib: Int32) -> Bool {
-            if ka != kb { return ka > kb }
-            if ia < 0 || ib < 0 { return ia < 0 && ib >= 0 }
-            return ia > ib
-        }
     }
 
     /// Per row: up to `capacity` new and `capacity` old candidates, kept by smallest priority.
@@ -400,20 +393,11 @@ enum NNDescent {
             }
         }
 
-        /// (pa, ia) is a worse candidate than (pb, ib): a larger priority, or a larger id at the same
-        /// one; an empty slot (id −1) is worse than any filled one.
-        @inline(__always) static func worse(_ pa: UInt32, _ ia: Int32, _ pb: UInt32, _ ib: Int32) -> Bool {
-            if pa != pb { return pa > pb }
-            if ia < 0 || ib < 0 { return ia < 0 && ib >= 0 }
-            return ia > ib
-        }
-
         /// Offers `id` with `priority` to row `i`'s new or old list (a max-heap on (priority, id)).
         @inline(__always)
         func push(_ i: Int, _ id: Int32, _ priority: UInt32, new: Bool) {
             let ids = new ? newIds : oldIds, pri = new ? newPriority : oldPriority
             let base = i * capacity
-            let worse = CandidateWrites.worse
             let rootPriority = pri[base]
             guard priority <= rootPriority, priority < rootPriority || worse(rootPriority, ids[base], priority, id)
             else { return }
@@ -435,11 +419,10 @@ enum NNDescent {
         }
     }
 
-    /// One random-projection tree: its leaves as runs of `members`, and each point's leaf.
+    /// One random-projection tree: its leaves as runs of `members`.
     struct RPTree: Sendable {
         var members: [Int32]
         var leafStart: [Int32]
-        var leafOf: [Int32]
 
         /// Splits by the hyperplane between two random points of the node (through the origin for
         /// angular data, through their midpoint otherwise), ties and one-sided splits broken by the
@@ -525,13 +508,8 @@ enum NNDescent {
             // Leaves in ascending order of start, closed by n.
             starts.sort()
             starts.append(Int32(n))
-            var leafOf = [Int32](repeating: 0, count: n)
-            for leaf in 0..<(starts.count - 1) {
-                for t in Int(starts[leaf])..<Int(starts[leaf + 1]) { leafOf[Int(order[t])] = Int32(leaf) }
-            }
             members = order
             leafStart = starts
-            self.leafOf = leafOf
         }
     }
 
@@ -570,8 +548,7 @@ enum NNDescent {
                     let ownI = i >= lo && i < hi, ownJ = j >= lo && j < hi
                     guard ownI || ownJ else { continue }
                     let isNew = h.flags[i * k + s] != 0
-                    let priority = UInt32(truncatingIfNeeded: mix(seed, UInt64(iteration),
-                                                                 UInt64(min(i, j)) << 32 | UInt64(max(i, j))) >> 33)
+                    let priority = pairPriority(seed: seed, iteration: iteration, i, j)
                     if ownI { c.push(i, j32, priority, new: isNew) }
                     if ownJ { c.push(j, Int32(i), priority, new: isNew) }
                 }
@@ -585,12 +562,17 @@ enum NNDescent {
                 let rootPriority = c.newPriority[i * c.capacity], rootId = c.newIds[i * c.capacity]
                 for s in 0..<k where h.flags[i * k + s] != 0 {
                     let j = Int(h.ids[i * k + s])
-                    let priority = UInt32(truncatingIfNeeded: mix(seed, UInt64(iteration),
-                                                                 UInt64(min(i, j)) << 32 | UInt64(max(i, j))) >> 33)
-                    if !CandidateWrites.worse(priority, Int32(j), rootPriority, rootId) { h.flags[i * k + s] = 0 }
+                    let priority = pairPriority(seed: seed, iteration: iteration, i, j)
+                    if !NNDescent.worse(priority, Int32(j), rootPriority, rootId) { h.flags[i * k + s] = 0 }
                 }
             }
         }
+    }
+
+    /// The priority of the pair {i, j} in an iteration's candidate lists (smaller is kept first):
+    /// the same from either end, so a row's new list can be asked later whether it kept an entry.
+    @inline(__always) static func pairPriority(seed: UInt64, iteration: Int, _ i: Int, _ j: Int) -> UInt32 {
+        UInt32(truncatingIfNeeded: mix(seed, UInt64(iteration), UInt64(min(i, j)) << 32 | UInt64(max(i, j))) >> 33)
     }
 
     /// Rows split into `count` contiguous ranges of `size` rows, one per worker.
@@ -666,6 +648,15 @@ enum NNDescent {
             }
         }
         return counts.reduce(0, +)
+    }
+
+    /// (ka, ia) is farther — a worse list entry or candidate — than (kb, ib): a larger key, or a
+    /// larger id at the same key; an unfilled slot (id −1) is worse than any filled one at the same
+    /// key.
+    @inline(__always) static func worse<Key: Comparable>(_ ka: Key, _ ia: Int32, _ kb: Key, _ ib: Int32) -> Bool {
+        if ka != kb { return ka > kb }
+        if ia < 0 || ib < 0 { return ia < 0 && ib >= 0 }
+        return ia > ib
     }
 
     /// Whether `id` is among `count` ids at `row`, eight at a time (the duplicate check of every
