@@ -105,12 +105,14 @@ let package = Package(
         // ARPACK-NG (BSD) for UMAP's spectral initialisation; KissFFT (BSD) for FFT t-SNE.
         .systemLibrary(name: "CARPACK", path: "Sources/CARPACK"),
         .systemLibrary(name: "CKissFFT", path: "Sources/CKissFFT"),
+        // A header only: the compiler's prefetch hint, for NN-descent's scattered heap rows.
+        .systemLibrary(name: "CPrefetch", path: "Sources/CPrefetch"),
         // librsvg + cairo (LGPL, linked dynamically) to rasterise the SVG exporter's figures.
         .systemLibrary(name: "CRSVG", path: "Sources/CRSVG", pkgConfig: "librsvg-2.0",
                        providers: [.apt(["librsvg2-dev"])]),
         .target(
             name: "OrreryCore",
-            dependencies: ["CBLAS", .product(name: "Yams", package: "Yams"),
+            dependencies: ["CBLAS", "CPrefetch", .product(name: "Yams", package: "Yams"),
                            .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),

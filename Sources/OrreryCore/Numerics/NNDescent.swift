@@ -1,3 +1,4 @@
+import CPrefetch
 import Dispatch
 import Foundation
 
@@ -76,14 +77,22 @@ enum NNDescent {
         let n = points.rows
         precondition(n >= 2 && k >= 1 && k < n, "NN-descent needs 1 ≤ k < n")
         let o = options ?? .defaults(n: n, k: k)
-        let data = PaddedRows(points, normalise: kernel == .cosine)
+        // 1. Random-projection forest; each point starts from its leaf-mates in every tree.
+        let given = PaddedRows(points, normalise: kernel == .cosine)
+        var trees = buildForest(data: given, options: o, angular: kernel != .squaredEuclidean, seed: seed, workers: workers)
+        // Rows renumbered in the first tree's leaf order, so near points sit near each other in
+        // memory and the joins' reads of neighbours' vectors and lists stay in fewer pages and
+        // cache lines; ids are mapped back in the sorted lists at the end.
+        let order = trees[0].members
+        var rank = [Int32](repeating: 0, count: n)
+        for (r, old) in order.enumerated() { rank[Int(old)] = Int32(r) }
+        let data = given.permuted(order)
+        given.deallocate()
         defer { data.deallocate() }
+        trees = trees.map { tree in RPTree(members: tree.members.map { rank[Int($0)] }, leafStart: tree.leafStart) }
         let metric = Metric(data: data, kernel: kernel)
         let heap = NeighborHeaps(rows: n, k: k)
         defer { heap.deallocate() }
-
-        // 1. Random-projection forest; each point starts from its leaf-mates in every tree.
-        let trees = buildForest(data: data, options: o, angular: kernel != .squaredEuclidean, seed: seed, workers: workers)
         let heapW = heap.writes
         // Tree by tree, leaves in parallel (a point is in one leaf of a tree, so each row has one
         // writer): every pair of leaf-mates, its key computed once and offered to both rows.
@@ -126,11 +135,13 @@ enum NNDescent {
         let c = o.maxCandidates
         let candidates = CandidateLists(rows: n, capacity: c)
         defer { candidates.deallocate() }
-        // Centers are joined in blocks of 256 (in parallel), a round of blocks at a time; a round's
-        // updates go to per-owner buckets and are applied by each row's owner, block by block.
-        let blockSize = 256
+        // Centers are joined in blocks of 64 (in parallel), a round of blocks at a time; a round's
+        // updates go to per-owner buckets and are applied by each row's owner, block by block. (The
+        // rounds, not the blocks, decide the result: a round's updates are applied in center order
+        // after it. Blocks of 64 keep both workers busy in a round of 768 centers, k = 90.)
+        let blockSize = 64
         let pairsPerCenter = c * (c - 1) / 2 + c * c
-        let roundSize = max(blockSize, min(16_384, (1 << 22) / max(1, pairsPerCenter)) / blockSize * blockSize)
+        let roundSize = max(256, min(16_384, (1 << 22) / max(1, pairsPerCenter)) / 256 * 256)
         let owners = Owners(rows: n, workers: workers)
         var iteration = 0
         while iteration < o.iterations {
@@ -190,15 +201,18 @@ enum NNDescent {
             }
         }
 
-        // 4. Sorted lists.
-        let (ids, keys) = sortedLists(heapW, rows: n, workers: workers)
+        // 4. Sorted lists, in the given numbering.
+        let (ids, keys) = sortedLists(heapW, rows: n, workers: workers, order: order, rank: rank)
         return Graph(ids: ids, keys: keys, iterations: iteration)
     }
 
     // MARK: - Pieces
 
-    /// Every row's heap as a list sorted by (key, id), unfilled slots (−1, ∞) last.
-    static func sortedLists(_ heapW: HeapWrites, rows n: Int, workers: Int) -> (ids: [Int32], keys: [Float]) {
+    /// Every row's heap as a list sorted by (key, id), unfilled slots (−1, ∞) last. With `order`
+    /// (internal row → given row) and `rank` (its inverse), row i of the result is internal row
+    /// rank[i] with its ids mapped to given rows, sorted by the given ids on ties.
+    static func sortedLists(_ heapW: HeapWrites, rows n: Int, workers: Int,
+                            order: [Int32]? = nil, rank: [Int32]? = nil) -> (ids: [Int32], keys: [Float]) {
         let k = heapW.k
         var ids = [Int32](repeating: -1, count: n * k)
         var keys = [Float](repeating: .infinity, count: n * k)
@@ -208,7 +222,11 @@ enum NNDescent {
                 let outI = DisjointWrites(ia), outK = DisjointWrites(ka)
                 parallel(n, workers: workers) { range in
                     for i in range {
-                        let row = (0..<k).map { (heapW.keys[i * k + $0], heapW.ids[i * k + $0]) }
+                        let from = rank.map { Int($0[i]) } ?? i
+                        let row = (0..<k).map { s -> (Float, Int32) in
+                            let id = heapW.ids[from * k + s]
+                            return (heapW.keys[from * k + s], id >= 0 ? order.map { $0[Int(id)] } ?? id : id)
+                        }
                             .sorted { (a: (Float, Int32), b: (Float, Int32)) -> Bool in NNDescent.worse(b.0, b.1, a.0, a.1) }
                         for (s, e) in row.enumerated() {
                             outK[i * k + s] = e.0
@@ -251,6 +269,21 @@ enum NNDescent {
             base = SharedReads(UnsafePointer(buffer))
         }
 
+        private init(rows: Int, stride: Int, buffer: UnsafeMutablePointer<Float>) {
+            self.rows = rows
+            self.stride = stride
+            owned = DisjointWrites(buffer)
+            base = SharedReads(UnsafePointer(buffer))
+        }
+
+        /// A copy whose row r is row order[r] of this one.
+        func permuted(_ order: [Int32]) -> PaddedRows {
+            let buffer = UnsafeMutablePointer<Float>.allocate(capacity: max(1, rows * stride))
+            if rows == 0 { buffer.initialize(to: 0) }
+            for r in 0..<rows { (buffer + r * stride).initialize(from: row(Int(order[r])), count: stride) }
+            return PaddedRows(rows: rows, stride: stride, buffer: buffer)
+        }
+
         func deallocate() { owned.base.deallocate() }
 
         @inline(__always) func row(_ i: Int) -> UnsafePointer<Float> { base.base + i * stride }
@@ -260,6 +293,16 @@ enum NNDescent {
     struct Metric: Sendable {
         let data: PaddedRows
         let kernel: DistanceMeasure.Kernel
+
+        /// Hints that row `a`'s vector will be read soon.
+        @inline(__always) func prefetch(_ a: Int) {
+            let x = UnsafeRawPointer(data.row(a))
+            var offset = 0
+            while offset < data.stride * 4 {
+                orrery_prefetch(x + offset)
+                offset += 64
+            }
+        }
 
         @inline(__always) func key(_ a: Int, _ b: Int) -> Float {
             let x = UnsafeRawPointer(data.row(a)), y = UnsafeRawPointer(data.row(b))
@@ -315,6 +358,17 @@ enum NNDescent {
         let keys: DisjointWrites<Float>
         let ids: DisjointWrites<Int32>
         let flags: DisjointWrites<UInt8>
+
+        /// Hints that row `i`'s root key and ids will be read soon.
+        @inline(__always) func prefetch(_ i: Int) {
+            orrery_prefetch(keys.base + i * k)
+            let row = UnsafeRawPointer(ids.base + i * k)
+            var offset = 0
+            while offset < k * 4 {
+                orrery_prefetch(row + offset)
+                offset += 64
+            }
+        }
 
         /// Offers `id` at `key` to row `i`; true when it entered. Ties go to the smaller id, and an id
         /// already in the row is refused, so the kept set does not depend on the order of offers.
@@ -423,6 +477,11 @@ enum NNDescent {
     struct RPTree: Sendable {
         var members: [Int32]
         var leafStart: [Int32]
+
+        init(members: [Int32], leafStart: [Int32]) {
+            self.members = members
+            self.leafStart = leafStart
+        }
 
         /// Splits by the hyperplane between two random points of the node (through the origin for
         /// angular data, through their midpoint otherwise), ties and one-sided splits broken by the
@@ -538,14 +597,14 @@ enum NNDescent {
         let h = heap.writes, c = lists.writes, k = heap.k
         let n = heap.rows
         DispatchQueue.concurrentPerform(iterations: owners.count) { w in
-            let lo = owners.range(w).lowerBound, hi = owners.range(w).upperBound
-            for i in lo..<hi { c.clear(i) }
+            owners.forEachRow(of: w) { c.clear($0) }
             for i in 0..<n {
+                let ownI = owners.owner(Int32(i)) == w
                 for s in 0..<k {
                     let j32 = h.ids[i * k + s]
                     guard j32 >= 0 else { continue }
                     let j = Int(j32)
-                    let ownI = i >= lo && i < hi, ownJ = j >= lo && j < hi
+                    let ownJ = owners.owner(j32) == w
                     guard ownI || ownJ else { continue }
                     let isNew = h.flags[i * k + s] != 0
                     let priority = pairPriority(seed: seed, iteration: iteration, i, j)
@@ -558,7 +617,7 @@ enum NNDescent {
         // entry of row i was offered to i's new list with its pair's priority, so it was kept when
         // the list is not full or it is not worse than the list's worst (its root).
         DispatchQueue.concurrentPerform(iterations: owners.count) { w in
-            for i in owners.range(w) {
+            owners.forEachRow(of: w) { i in
                 let rootPriority = c.newPriority[i * c.capacity], rootId = c.newIds[i * c.capacity]
                 for s in 0..<k where h.flags[i * k + s] != 0 {
                     let j = Int(h.ids[i * k + s])
@@ -575,20 +634,29 @@ enum NNDescent {
         UInt32(truncatingIfNeeded: mix(seed, UInt64(iteration), UInt64(min(i, j)) << 32 | UInt64(max(i, j))) >> 33)
     }
 
-    /// Rows split into `count` contiguous ranges of `size` rows, one per worker.
+    /// Rows dealt to `count` workers in stripes of 64, in turn. (Not in contiguous halves: rows are
+    /// numbered in leaf order, so a round of consecutive centers finds updates for rows near
+    /// them, which halves would hand to one worker while the other waits.)
     struct Owners: Sendable {
+        static let stripe = 64
         let rows: Int
         let count: Int
-        let size: Int
 
         init(rows: Int, workers: Int) {
             self.rows = rows
             count = max(1, min(workers, rows))
-            size = (rows + count - 1) / count
         }
 
-        @inline(__always) func owner(_ row: Int32) -> Int { Int(row) / size }
-        func range(_ w: Int) -> Range<Int> { min(rows, w * size)..<min(rows, (w + 1) * size) }
+        @inline(__always) func owner(_ row: Int32) -> Int { (Int(row) / Self.stripe) % count }
+
+        /// `body(row)` for the rows of worker `w`, ascending.
+        @inline(__always) func forEachRow(of w: Int, _ body: (Int) -> Void) {
+            var start = w * Self.stripe
+            while start < rows {
+                for i in start..<min(rows, start + Self.stripe) { body(i) }
+                start += count * Self.stripe
+            }
+        }
     }
 
     /// Pairs of candidates of one center (new × new, new × old) that would improve either list,
@@ -601,8 +669,12 @@ enum NNDescent {
         // rather than once per pair.
         withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * cap) { thresholds in
             guard let t = thresholds.baseAddress else { return }
+            // The candidates' vectors are prefetched meanwhile (scattered rows, each read by every
+            // pair the candidate is in).
             for a in 0..<cap {
                 let p = c.newIds[base + a], q = c.oldIds[base + a]
+                if p >= 0 { metric.prefetch(Int(p)) }
+                if q >= 0 { metric.prefetch(Int(q)) }
                 t[a] = p >= 0 ? h.keys[Int(p) * k] : -.infinity
                 t[cap + a] = q >= 0 ? h.keys[Int(q) * k] : -.infinity
             }
@@ -640,8 +712,17 @@ enum NNDescent {
                 let all = SharedReads(ubase), blocks = ub.count
                 DispatchQueue.concurrentPerform(iterations: owners.count) { w in
                     var changed = 0
+                    // The heap rows of the update 8 ahead are prefetched: they are scattered, and
+                    // push would otherwise wait for each row's lines in turn.
+                    let ahead = 8
                     for b in 0..<blocks where w < all[b].count {
-                        for u in all[b][w] where h.push(Int(u.p), u.q, u.key, isNew: true) { changed += 1 }
+                        all[b][w].withUnsafeBufferPointer { ub in
+                            for t in 0..<ub.count {
+                                if t + ahead < ub.count { h.prefetch(Int(ub[t + ahead].p)) }
+                                let u = ub[t]
+                                if h.push(Int(u.p), u.q, u.key, isNew: true) { changed += 1 }
+                            }
+                        }
                     }
                     out[w] = changed
                 }
