@@ -287,6 +287,16 @@ enum NNDescent {
         func deallocate() { owned.base.deallocate() }
 
         @inline(__always) func row(_ i: Int) -> UnsafePointer<Float> { base.base + i * stride }
+
+        /// Hints that row `i` will be read soon.
+        @inline(__always) func prefetch(_ i: Int) {
+            let x = UnsafeRawPointer(row(i))
+            var offset = 0
+            while offset < stride * 4 {
+                orrery_prefetch(x + offset)
+                offset += 64
+            }
+        }
     }
 
     /// The key between two rows (smaller is nearer).
@@ -295,14 +305,7 @@ enum NNDescent {
         let kernel: DistanceMeasure.Kernel
 
         /// Hints that row `a`'s vector will be read soon.
-        @inline(__always) func prefetch(_ a: Int) {
-            let x = UnsafeRawPointer(data.row(a))
-            var offset = 0
-            while offset < data.stride * 4 {
-                orrery_prefetch(x + offset)
-                offset += 64
-            }
-        }
+        @inline(__always) func prefetch(_ a: Int) { data.prefetch(a) }
 
         @inline(__always) func key(_ a: Int, _ b: Int) -> Float {
             let x = UnsafeRawPointer(data.row(a)), y = UnsafeRawPointer(data.row(b))
@@ -447,6 +450,12 @@ enum NNDescent {
             }
         }
 
+        /// Hints that row `i`'s new or old list will be read soon.
+        @inline(__always) func prefetch(_ i: Int, new: Bool) {
+            orrery_prefetch((new ? newPriority : oldPriority).base + i * capacity)
+            orrery_prefetch((new ? newIds : oldIds).base + i * capacity)
+        }
+
         /// Offers `id` with `priority` to row `i`'s new or old list (a max-heap on (priority, id)).
         @inline(__always)
         func push(_ i: Int, _ id: Int32, _ priority: UInt32, new: Bool) {
@@ -534,6 +543,8 @@ enum NNDescent {
                 order.withUnsafeBufferPointer { ob in
                     side.withUnsafeMutableBufferPointer { sideb in
                         for t in lo..<hi {
+                            // Deep nodes' rows are scattered: the row 8 ahead is prefetched.
+                            if t + 8 < hi { data.prefetch(Int(ob[t + 8])) }
                             let x = data.row(Int(ob[t]))
                             var acc = SIMD8<Float>(repeating: 0)
                             for l in 0..<lanes { acc += normal[l] * vector(x, l) }
@@ -598,8 +609,17 @@ enum NNDescent {
         let n = heap.rows
         DispatchQueue.concurrentPerform(iterations: owners.count) { w in
             owners.forEachRow(of: w) { c.clear($0) }
+            let ahead = 2
             for i in 0..<n {
                 let ownI = owners.owner(Int32(i)) == w
+                // The candidate rows this worker will push to, two rows ahead (scattered reverse
+                // entries), prefetched.
+                if i + ahead < n {
+                    for s in 0..<k {
+                        let j = h.ids[(i + ahead) * k + s]
+                        if j >= 0, owners.owner(j) == w { c.prefetch(Int(j), new: h.flags[(i + ahead) * k + s] != 0) }
+                    }
+                }
                 for s in 0..<k {
                     let j32 = h.ids[i * k + s]
                     guard j32 >= 0 else { continue }
