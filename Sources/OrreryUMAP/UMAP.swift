@@ -32,7 +32,7 @@ public enum UMAP {
         public var initialization: Initialization = .spectral
         public var seed: UInt64 = 0
         /// How the neighbours are found: `.auto` is exact below
-        /// `NearestNeighborSearch.autoApproximateFrom` points, NN-descent from there.
+        /// `NearestNeighborSearch.autoApproximateFrom(k:)` points, NN-descent from there.
         public var knnMethod: KNNMethod = .auto
 
         public init(dims: Int = 2, neighbors: Int = 15, minDist: Double = 0.1, spread: Double = 1,

@@ -31,13 +31,17 @@ import Testing
         #expect(qe.trustworthiness > 0.9)
     }
 
-    /// `auto` is exact below `autoApproximateFrom` points and NN-descent from there; t-SNE's own
+    /// `auto` is exact below `autoApproximateFrom(k:)` points and NN-descent from there; t-SNE's own
     /// `auto` method is FFT in 2-D from `fftLimit` points and Barnes-Hut in 3-D.
     @Test func autoChoosesBySize() {
         let k = 90
         #expect(TSNE.Configuration().knnMethod == .auto)
-        #expect(NearestNeighborSearch.resolve(.auto, n: NearestNeighborSearch.autoApproximateFrom - 1, k: k) == .exact)
-        #expect(NearestNeighborSearch.resolve(.auto, n: NearestNeighborSearch.autoApproximateFrom, k: k) == .approximate)
+        #expect(NearestNeighborSearch.resolve(.auto, n: NearestNeighborSearch.autoApproximateFrom(k: k) - 1, k: k) == .exact)
+        #expect(NearestNeighborSearch.resolve(.auto, n: NearestNeighborSearch.autoApproximateFrom(k: k), k: k) == .approximate)
+        // The crossing moves with k: exact search costs the same for any k, NN-descent grows with it.
+        #expect(NearestNeighborSearch.resolve(.auto, n: 50_000, k: 90) == .exact)
+        #expect(NearestNeighborSearch.resolve(.auto, n: 50_000, k: 15) == .approximate)
+        #expect(NearestNeighborSearch.resolve(.auto, n: 200_000, k: 90) == .approximate)
         #expect(TSNE.Configuration().method(for: TSNE.Configuration.fftLimit) == .fft)
         #expect(TSNE.Configuration().method(for: TSNE.Configuration.fftLimit - 1) == .barnesHut)
         #expect(TSNE.Configuration(dims: 3).method(for: 1_000_000) == .barnesHut)

@@ -50,7 +50,7 @@ public enum TSNE {
         public var fftBoxesPerUnit: Double = 1
         public var seed: UInt64 = 0
         /// How the input neighbours are found: `.auto` is exact below
-        /// `NearestNeighborSearch.autoApproximateFrom` points, NN-descent from there.
+        /// `NearestNeighborSearch.autoApproximateFrom(k:)` points, NN-descent from there.
         public var knnMethod: KNNMethod = .auto
 
         /// `auto` uses the exact gradient up to this many points.

@@ -53,7 +53,7 @@ public struct TSNEAffinities: Sendable, Equatable {
     ///
     /// - Parameters:
     ///   - knnMethod: `.exact`, `.approximate` (NN-descent) or `.auto` (approximate from
-    ///     `NearestNeighborSearch.autoApproximateFrom` points).
+    ///     `NearestNeighborSearch.autoApproximateFrom(k:)` points).
     ///   - seed: the seed of NN-descent (unused by exact search).
     /// - Complexity: exact O(n²·d); approximate about O(n·k²·d); then O(n·k·log k); O(n·k) memory.
     public static func compute(points: Matrix, perplexity: Double, measure: DistanceMeasure, knnMethod: KNNMethod,

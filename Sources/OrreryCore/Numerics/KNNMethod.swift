@@ -7,6 +7,6 @@ public enum KNNMethod: String, ParameterEnum {
     /// measured recall, about O(n·k²·d) for all points. Falls back to exact search (with a note)
     /// below `NearestNeighborSearch.approximateMinimum(k:)` points, where exact is cheap.
     case approximate
-    /// Exact below `NearestNeighborSearch.autoApproximateFrom` points, approximate from there.
+    /// Exact below `NearestNeighborSearch.autoApproximateFrom(k:)` points, approximate from there.
     case auto
 }

@@ -1,10 +1,12 @@
 /// The all-points neighbour graph, exact or approximate: the one entry point for metric steps,
 /// selectors and reducers (t-SNE affinities, UMAP's fuzzy graph) that need every point's k nearest.
 extension NearestNeighborSearch {
-    /// `auto` picks approximate search from this many points on. Measured on this machine kind
-    /// (bench/run, 50-d GloVe, k = 15 and 90): exact all-points search costs n²·d and NN-descent about
-    /// n·k²·d, and they cross near 20–30 thousand points; above that exact grows as n².
-    public static let autoApproximateFrom = 30_000
+    /// `auto` picks approximate search from this many points on, for `k` neighbours:
+    /// max(30,000, 2,000·k). Exact all-points search costs about n²·d whatever k, NN-descent about
+    /// n·C²·d (C its candidates, 2k up to 60). Measured on this machine kind, 50,000 GloVe words
+    /// (50-d), all points, seconds exact / NN-descent: k = 15 1.97 / 1.15, k = 30 2.2 / 2.59,
+    /// k = 90 2.96 / 9.6 — crossings near 29k, 59k and 162k points.
+    public static func autoApproximateFrom(k: Int) -> Int { max(30_000, 2_000 * k) }
 
     /// Queries in the seeded sample an approximate result's recall is measured on.
     public static let recallSample = 200
@@ -19,7 +21,7 @@ extension NearestNeighborSearch {
         switch method {
         case .exact: return .exact
         case .approximate: return n < approximateMinimum(k: k) ? .exact : .approximate
-        case .auto: return n >= autoApproximateFrom && n >= approximateMinimum(k: k) ? .approximate : .exact
+        case .auto: return n >= autoApproximateFrom(k: k) && n >= approximateMinimum(k: k) ? .approximate : .exact
         }
     }
 

@@ -7,7 +7,7 @@ public struct MetricParameters: ParameterSet, Equatable {
     @Parameter(help: "keep each query in its own list") public var includeSelf = false
     @Parameter(help: "the metadata column `queries` search", defaultText: "the label column")
     public var column: String? = nil
-    @Parameter(help: "exact, approximate (NN-descent; recall in the notes) or auto (approximate for all points from 30,000)")
+    @Parameter(help: "exact, approximate (NN-descent; recall in the notes) or auto (approximate for all points from max(30,000, 2,000·k))")
     public var method: KNNMethod = .exact
 
     public init() {}
@@ -54,7 +54,7 @@ public enum MetricStep {
     /// `k` above the number of other points (n − 1, or n with `includeSelf`) is lowered to it with a
     /// warning, so memory is bounded by the data, not by `k`. `method` picks exact or approximate
     /// search (`KNNMethod`); `auto` runs approximate search only when every point is a query and
-    /// there are at least `NearestNeighborSearch.autoApproximateFrom` of them. The lists' notes say
+    /// there are at least `NearestNeighborSearch.autoApproximateFrom(k:)` of them. The lists' notes say
     /// the method used and, for approximate lists, their measured recall.
     public static func neighbors(of queryRows: [Int], in e: Embedding, k requested: Int, measure: DistanceMeasure,
                                  includeSelf: Bool, method: KNNMethod = .exact,
