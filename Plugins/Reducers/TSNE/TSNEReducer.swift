@@ -65,7 +65,7 @@ public enum TSNEReducer: Reducer {
         public var fftBoxesPerUnit = 1.0
         @Parameter(help: "seed for the random initialisation and the approximate neighbour search", defaultText: "the step's seed")
         public var seed: UInt64? = nil
-        @Parameter(help: "input neighbours: exact, approximate (NN-descent; recall in the notes) or auto = exact below 30,000 points, approximate from there")
+        @Parameter(help: "input neighbours: exact, approximate (NN-descent; recall in the notes) or auto = exact below max(30,000, 2,000·k) points, approximate from there")
         public var knnMethod: KNNMethod = .auto
 
         public init() {}

@@ -31,7 +31,7 @@ public enum UMAPReducer: Reducer {
         public var initialization: InitChoice = .spectral
         @Parameter(help: "seed for the initialisation and the negative samples", defaultText: "the step's seed")
         public var seed: UInt64? = nil
-        @Parameter(help: "neighbour search: exact, approximate (NN-descent; recall in the notes) or auto = exact below 30,000 points, approximate from there")
+        @Parameter(help: "neighbour search: exact, approximate (NN-descent; recall in the notes) or auto = exact below max(30,000, 2,000·k) points, approximate from there")
         public var knnMethod: KNNMethod = .auto
 
         public init() {}

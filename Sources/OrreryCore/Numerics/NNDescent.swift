@@ -46,7 +46,8 @@ public struct NNDescentOptions: Sendable, Equatable {
 /// the way pynndescent runs it: a forest of random-projection trees gives each point a first list
 /// (its leaf-mates), then rounds of "local joins" compare the sampled new and old neighbours of
 /// every point with each other — a neighbour of a neighbour is likely a neighbour — until almost
-/// no list changes.
+/// no list changes. Rows are worked on in the first tree's leaf order (near points near in memory:
+/// the joins are bound by memory latency), the result in the given order.
 ///
 /// Deterministic whatever the number of workers: every random choice is a hash of the seed and of
 /// the rows involved (never of the order work is done in); candidate lists keep the `maxCandidates`
