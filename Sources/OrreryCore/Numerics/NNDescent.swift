@@ -203,17 +203,17 @@ enum NNDescent {
         }
 
         // 4. Sorted lists, in the given numbering.
-        let (ids, keys) = sortedLists(heapW, rows: n, workers: workers, order: order, rank: rank)
+        let (ids, keys) = sortedLists(heapW, rows: n, workers: workers, renumbering: (order, rank))
         return Graph(ids: ids, keys: keys, iterations: iteration)
     }
 
     // MARK: - Pieces
 
-    /// Every row's heap as a list sorted by (key, id), unfilled slots (−1, ∞) last. With `order`
-    /// (internal row → given row) and `rank` (its inverse), row i of the result is internal row
-    /// rank[i] with its ids mapped to given rows, sorted by the given ids on ties.
+    /// Every row's heap as a list sorted by (key, id), unfilled slots (−1, ∞) last. With a
+    /// `renumbering` (`order`: internal row → given row, `rank`: its inverse), row i of the result
+    /// is internal row rank[i] with its ids mapped to given rows, sorted by the given ids on ties.
     static func sortedLists(_ heapW: HeapWrites, rows n: Int, workers: Int,
-                            order: [Int32]? = nil, rank: [Int32]? = nil) -> (ids: [Int32], keys: [Float]) {
+                            renumbering: (order: [Int32], rank: [Int32])? = nil) -> (ids: [Int32], keys: [Float]) {
         let k = heapW.k
         var ids = [Int32](repeating: -1, count: n * k)
         var keys = [Float](repeating: .infinity, count: n * k)
@@ -223,10 +223,10 @@ enum NNDescent {
                 let outI = DisjointWrites(ia), outK = DisjointWrites(ka)
                 parallel(n, workers: workers) { range in
                     for i in range {
-                        let from = rank.map { Int($0[i]) } ?? i
+                        let from = renumbering.map { Int($0.rank[i]) } ?? i
                         let row = (0..<k).map { s -> (Float, Int32) in
                             let id = heapW.ids[from * k + s]
-                            return (heapW.keys[from * k + s], id >= 0 ? order.map { $0[Int(id)] } ?? id : id)
+                            return (heapW.keys[from * k + s], id >= 0 ? renumbering.map { $0.order[Int(id)] } ?? id : id)
                         }
                             .sorted { (a: (Float, Int32), b: (Float, Int32)) -> Bool in NNDescent.worse(b.0, b.1, a.0, a.1) }
                         for (s, e) in row.enumerated() {
@@ -290,14 +290,7 @@ enum NNDescent {
         @inline(__always) func row(_ i: Int) -> UnsafePointer<Float> { base.base + i * stride }
 
         /// Hints that row `i` will be read soon.
-        @inline(__always) func prefetch(_ i: Int) {
-            let x = UnsafeRawPointer(row(i))
-            var offset = 0
-            while offset < stride * 4 {
-                orrery_prefetch(x + offset)
-                offset += 64
-            }
-        }
+        @inline(__always) func prefetch(_ i: Int) { orrery_prefetch_bytes(row(i), stride * 4) }
     }
 
     /// The key between two rows (smaller is nearer).
@@ -366,12 +359,7 @@ enum NNDescent {
         /// Hints that row `i`'s root key and ids will be read soon.
         @inline(__always) func prefetch(_ i: Int) {
             orrery_prefetch(keys.base + i * k)
-            let row = UnsafeRawPointer(ids.base + i * k)
-            var offset = 0
-            while offset < k * 4 {
-                orrery_prefetch(row + offset)
-                offset += 64
-            }
+            orrery_prefetch_bytes(ids.base + i * k, k * 4)
         }
 
         /// Offers `id` at `key` to row `i`; true when it entered. Ties go to the smaller id, and an id
