@@ -129,12 +129,17 @@ enum TSNEInterpolation {
         private(set) var size = 0
         var forward: kiss_fft_cfg?
         var inverse: kiss_fft_cfg?
-        /// Charges (1, x) and (y, 1), then the potentials.
+        /// Charges (1, x) as one complex grid, then their potentials (K² ∗ 1, K² ∗ x); size × size.
         var gridA: [kiss_fft_cpx] = []
-        var gridB: [kiss_fft_cpx] = []
         var scratch: [kiss_fft_cpx] = []
-        var spectrum: [kiss_fft_cpx] = []
-        /// Transforms of K² and K, scaled by 1 / cells, for `kernelKey`.
+        /// The charge y and its potential K² ∗ y, real: m rows of `size` (m = size / 2).
+        var chargeY: [Float] = []
+        var potentialY: [Float] = []
+        /// Half spectra, m + 1 rows of `size`: the real field's and the kernel's work space.
+        var halfA: [kiss_fft_cpx] = []
+        var halfB: [kiss_fft_cpx] = []
+        /// Transforms of K² and K (real: both kernels are real and even), scaled by 1 / cells, for
+        /// `kernelKey`; size × size, symmetric.
         var squared: [Float] = []
         var plain: [Float] = []
         var kernelKey: (size: Int, spacing: UInt64)?
@@ -168,11 +173,13 @@ enum TSNEInterpolation {
             else { preconditionFailure("KissFFT could not allocate a plan of \(size)") }
             forward = f
             inverse = i
-            let cells = size * size
+            let cells = size * size, m = size / 2
             gridA = [kiss_fft_cpx](repeating: kiss_fft_cpx(r: 0, i: 0), count: cells)
-            gridB = gridA
             scratch = gridA
-            spectrum = gridA
+            chargeY = [Float](repeating: 0, count: m * size)
+            potentialY = chargeY
+            halfA = [kiss_fft_cpx](repeating: kiss_fft_cpx(r: 0, i: 0), count: (m + 1) * size)
+            halfB = halfA
             squared = [Float](repeating: 0, count: cells)
             plain = squared
             kernelKey = nil
@@ -181,49 +188,61 @@ enum TSNEInterpolation {
 
         /// Makes `squared` and `plain` the kernels' transforms for node spacing `spacing`, unless
         /// they already are.
+        ///
+        /// K² (real part) and K (imaginary part) on node offsets, circularly embedded, travel in one
+        /// complex transform. Both are even in each offset, so row size − ix equals row ix and, after
+        /// the row transforms, column size − ky equals column ky: m + 1 row transforms and m + 1
+        /// column transforms make the whole spectrum, and as the transform of a real even sequence
+        /// is real, K²'s comes out in the real parts and K's in the imaginary ones.
         func kernel(spacing: Double) {
             let key = (size: size, spacing: spacing.bitPattern)
             if let kernelKey, kernelKey == key { return }
             guard let forward else { preconditionFailure("Workspace.kernel before prepare") }
-            let size = self.size, m = size / 2, cells = size * size
+            let size = self.size, m = size / 2
             kernelTransforms += 1
-            // K² (real part) and K (imaginary part) on node offsets, circularly embedded; rows in
-            // parallel, each cell on its own.
-            spectrum.withUnsafeMutableBufferPointer { kb in
-                guard let k = kb.baseAddress else { return }
-                let out = DisjointWrites(k)
-                Parallel.forEachChunk(size, minimumChunk: 16) { rows in
-                    for ix in rows {
-                        let dx = ix < m ? ix : ix - size
-                        for iy in 0..<size {
-                            let dy = iy < m ? iy : iy - size
-                            guard ix != m, iy != m else {
-                                out[ix * size + iy] = kiss_fft_cpx(r: 0, i: 0)
-                                continue
+            let plan = SharedPlan(forward)
+            let scale = 1 / Float(size * size)
+            halfA.withUnsafeMutableBufferPointer { ab in
+                halfB.withUnsafeMutableBufferPointer { bb in
+                    squared.withUnsafeMutableBufferPointer { qb in
+                        plain.withUnsafeMutableBufferPointer { pb in
+                            guard let a = ab.baseAddress, let b = bb.baseAddress, let q = qb.baseAddress,
+                                  let p = pb.baseAddress else { return }
+                            let rowsIn = DisjointWrites(a), rowsOut = DisjointWrites(b)
+                            let squared = DisjointWrites(q), plain = DisjointWrites(p)
+                            Parallel.forEachChunk(m + 1, minimumChunk: 16) { range in
+                                for ix in range {
+                                    let row = rowsIn.base + ix * size
+                                    for iy in 0..<size {
+                                        let dy = iy < m ? iy : iy - size
+                                        guard ix != m, iy != m else {
+                                            row[iy] = kiss_fft_cpx(r: 0, i: 0)
+                                            continue
+                                        }
+                                        let w = 1 / (1 + spacing * spacing * Double(ix * ix + dy * dy))
+                                        row[iy] = kiss_fft_cpx(r: Float(w * w), i: Float(w))
+                                    }
+                                    kiss_fft(plan.plan, row, rowsOut.base + ix * size)
+                                }
                             }
-                            let d2 = spacing * spacing * Double(dx * dx + dy * dy)
-                            let w = 1 / (1 + d2)
-                            out[ix * size + iy] = kiss_fft_cpx(r: Float(w * w), i: Float(w))
-                        }
-                    }
-                }
-            }
-            transform2D(&spectrum, &scratch, plan: forward, size: size, firstRows: size, lastRows: size)
-            // Both kernels are real and even, so their transforms are real: K² = Re(C + C̄₋)/2,
-            // K = Re((C − C̄₋)/2i). (Transposed layout, see `transform2D`; the mirror is the same.)
-            let scale = 1 / Float(cells)
-            scratch.withUnsafeBufferPointer { sb in
-                squared.withUnsafeMutableBufferPointer { qb in
-                    plain.withUnsafeMutableBufferPointer { pb in
-                        guard let s = sb.baseAddress, let q = qb.baseAddress, let p = pb.baseAddress else { return }
-                        let src = SharedReads(s), squared = DisjointWrites(q), plain = DisjointWrites(p)
-                        Parallel.forEachChunk(size, minimumChunk: 16) { rows in
-                            for kx in rows {
-                                let mx = kx == 0 ? 0 : size - kx
-                                for ky in 0..<size {
-                                    let c = kx * size + ky, mc = mx * size + (ky == 0 ? 0 : size - ky)
-                                    squared[c] = (src[c].r + src[mc].r) / 2 * scale
-                                    plain[c] = (src[c].i + src[mc].i) / 2 * scale
+                            Parallel.forEachChunk(m + 1, minimumChunk: 16) { range in
+                                withUnsafeTemporaryAllocation(of: kiss_fft_cpx.self, capacity: 2 * size) { buffer in
+                                    guard let column = buffer.baseAddress else { return }
+                                    let spectrum = column + size
+                                    for ky in range {
+                                        for ix in 0..<size {
+                                            column[ix] = rowsOut.base[(ix <= m ? ix : size - ix) * size + ky]
+                                        }
+                                        kiss_fft(plan.plan, column, spectrum)
+                                        for kx in 0..<size {
+                                            squared[ky * size + kx] = spectrum[kx].r * scale
+                                            plain[ky * size + kx] = spectrum[kx].i * scale
+                                        }
+                                        guard ky != 0, ky != m else { continue }
+                                        let mirror = (size - ky) * size
+                                        (squared.base + mirror).update(from: squared.base + ky * size, count: size)
+                                        (plain.base + mirror).update(from: plain.base + ky * size, count: size)
+                                    }
                                 }
                             }
                         }
@@ -231,6 +250,80 @@ enum TSNEInterpolation {
                 }
             }
             kernelKey = key
+        }
+    }
+
+    /// The half spectrum of a real field: `field` holds rows 0..<m (stride `size`, columns 0..<m)
+    /// of a size × size grid that is zero elsewhere (size = 2m). On return `spectrum` row ky (for
+    /// ky = 0...m) holds the transform at (kx, ky) for every kx; the other half is the conjugate
+    /// mirror. Field rows travel two to a complex row transform (told apart by Hermitian symmetry),
+    /// then the m + 1 columns are transformed: ≈ 1.5 m transforms, half a complex field's.
+    /// `half` is overwritten. Rows and columns run in parallel, each on its own.
+    static func realForward(_ field: SharedReads<Float>, size: Int, plan: SharedPlan,
+                            half: DisjointWrites<kiss_fft_cpx>, spectrum: DisjointWrites<kiss_fft_cpx>) {
+        let m = size / 2, pairs = (m + 1) / 2
+        Parallel.forEachChunk(pairs, minimumChunk: 8) { range in
+            withUnsafeTemporaryAllocation(of: kiss_fft_cpx.self, capacity: 2 * size) { buffer in
+                guard let row = buffer.baseAddress else { return }
+                let transformed = row + size
+                for p in range {
+                    let r0 = 2 * p, r1 = 2 * p + 1
+                    for c in 0..<m {
+                        row[c] = kiss_fft_cpx(r: field[r0 * size + c], i: r1 < m ? field[r1 * size + c] : 0)
+                    }
+                    (row + m).update(repeating: kiss_fft_cpx(r: 0, i: 0), count: size - m)
+                    kiss_fft(plan.plan, row, transformed)
+                    // X₀ = (Z[k] + conj Z[−k]) / 2, X₁ = (Z[k] − conj Z[−k]) / 2i; stored transposed.
+                    for k in 0...m {
+                        let a = transformed[k], b = transformed[k == 0 ? 0 : size - k]
+                        half[k * size + r0] = kiss_fft_cpx(r: (a.r + b.r) / 2, i: (a.i - b.i) / 2)
+                        if r1 < m { half[k * size + r1] = kiss_fft_cpx(r: (a.i + b.i) / 2, i: (b.r - a.r) / 2) }
+                    }
+                }
+            }
+        }
+        Parallel.forEachChunk(m + 1, minimumChunk: 16) { range in
+            for k in range {
+                (half.base + k * size + m).update(repeating: kiss_fft_cpx(r: 0, i: 0), count: size - m)
+                kiss_fft(plan.plan, half.base + k * size, spectrum.base + k * size)
+            }
+        }
+    }
+
+    /// The inverse of `realForward` (unscaled) for the rows 0..<m of the field: `spectrum` rows
+    /// ky = 0...m as `realForward` leaves them, `field` rows 0..<m, columns 0..<m (stride `size`).
+    /// The m + 1 columns are transformed back, then the rows two to a complex transform (a real row
+    /// in the real part, the next in the imaginary). `half` is overwritten.
+    static func realInverse(_ spectrum: SharedReads<kiss_fft_cpx>, size: Int, plan: SharedPlan,
+                            half: DisjointWrites<kiss_fft_cpx>, field: DisjointWrites<Float>) {
+        let m = size / 2, pairs = (m + 1) / 2
+        Parallel.forEachChunk(m + 1, minimumChunk: 16) { range in
+            for k in range { kiss_fft(plan.plan, spectrum.base + k * size, half.base + k * size) }
+        }
+        Parallel.forEachChunk(pairs, minimumChunk: 8) { range in
+            withUnsafeTemporaryAllocation(of: kiss_fft_cpx.self, capacity: 2 * size) { buffer in
+                guard let row = buffer.baseAddress else { return }
+                let transformed = row + size
+                for p in range {
+                    // Row r1 = m (m odd) is padding: computed alongside, not kept.
+                    let r0 = 2 * p, r1 = 2 * p + 1
+                    for k in 0..<size {
+                        let a: kiss_fft_cpx, b: kiss_fft_cpx
+                        if k <= m {
+                            a = half[k * size + r0]
+                            b = half[k * size + r1]
+                        } else {
+                            let x = half[(size - k) * size + r0], y = half[(size - k) * size + r1]
+                            a = kiss_fft_cpx(r: x.r, i: -x.i)
+                            b = kiss_fft_cpx(r: y.r, i: -y.i)
+                        }
+                        row[k] = kiss_fft_cpx(r: a.r - b.i, i: a.i + b.r)
+                    }
+                    kiss_fft(plan.plan, row, transformed)
+                    for c in 0..<m { field[r0 * size + c] = transformed[c].r }
+                    if r1 < m { for c in 0..<m { field[r1 * size + c] = transformed[c].i } }
+                }
+            }
         }
     }
 
@@ -275,14 +368,14 @@ enum TSNEInterpolation {
             ws.wy[i] = weights((y[i] - lo) / width - Double(by))
         }
 
-        // Charges on the padded grid: transform A carries (1, x), transform B carries (y, 1). Only
-        // the first m rows are read by the forward transform; they are cleared here.
+        // Charges on the padded grid: (1, x) in the complex grid A, y in the real grid. Only the
+        // first m rows are read by the forward transforms; they are cleared here.
         let centre = (lo + hi) / 2
         ws.gridA.withUnsafeMutableBufferPointer { ab in
-            ws.gridB.withUnsafeMutableBufferPointer { bb in
-                guard let ga = ab.baseAddress, let gb = bb.baseAddress else { return }
+            ws.chargeY.withUnsafeMutableBufferPointer { yb in
+                guard let ga = ab.baseAddress, let gy = yb.baseAddress else { return }
                 ga.update(repeating: kiss_fft_cpx(r: 0, i: 0), count: m * size)
-                gb.update(repeating: kiss_fft_cpx(r: 0, i: 0), count: m * size)
+                gy.update(repeating: 0, count: m * size)
                 for i in 0..<n {
                     let bx = Int(ws.box[2 * i]) * nodesPerBox, by = Int(ws.box[2 * i + 1]) * nodesPerBox
                     let xi = x[i] - centre, yi = y[i] - centre
@@ -293,101 +386,109 @@ enum TSNEInterpolation {
                             let cell = (bx + a) * size + (by + b)
                             ga[cell].r += Float(w)
                             ga[cell].i += Float(w * xi)
-                            gb[cell].r += Float(w * yi)
-                            gb[cell].i += Float(w)
+                            gy[cell] += Float(w * yi)
                         }
                     }
                 }
             }
         }
-        // A: both parts convolve with K².
+        // A: both parts convolve with K². Z first, by Parseval: Σ_i φ₀(y_i) = Σ_nodes q₁ · (K ∗ q₁)
+        // = (1 / cells) Σ_f K̂(f) |Q̂₁(f)|², Q̂₁ = (Â(f) + conj Â(−f)) / 2 the real part's transform —
+        // the interpolated Σ K without a transform back. Row sums in fixed order.
         transform2D(&ws.gridA, &ws.scratch, plan: forward, size: size, firstRows: m, lastRows: size)
+        var zRows = [Double](repeating: 0, count: size)
         ws.scratch.withUnsafeMutableBufferPointer { sb in
             ws.squared.withUnsafeBufferPointer { qb in
-                guard let s = sb.baseAddress, let q = qb.baseAddress else { return }
-                let out = DisjointWrites(s), squared = SharedReads(q)
-                Parallel.forEachChunk(size, minimumChunk: 16) { rows in
-                    for c in (rows.lowerBound * size)..<(rows.upperBound * size) {
-                        let k = squared[c]
-                        out[c] = kiss_fft_cpx(r: out[c].r * k, i: out[c].i * k)
-                    }
-                }
-            }
-        }
-        transform2D(&ws.scratch, &ws.gridA, plan: inverse, size: size, firstRows: size, lastRows: m)
-        // B: y with K², 1 with K — R = ((K² + K)/2)·C + ((K² − K)/2)·C̄₋.
-        transform2D(&ws.gridB, &ws.scratch, plan: forward, size: size, firstRows: m, lastRows: size)
-        ws.scratch.withUnsafeBufferPointer { sb in
-            ws.spectrum.withUnsafeMutableBufferPointer { pb in
-                ws.squared.withUnsafeBufferPointer { qb in
-                    ws.plain.withUnsafeBufferPointer { kb in
-                        guard let s = sb.baseAddress, let p = pb.baseAddress, let q = qb.baseAddress,
-                              let k = kb.baseAddress else { return }
-                        let src = SharedReads(s), out = DisjointWrites(p), squared = SharedReads(q), plain = SharedReads(k)
+                ws.plain.withUnsafeBufferPointer { kb in
+                    zRows.withUnsafeMutableBufferPointer { zb in
+                        guard let s = sb.baseAddress, let q = qb.baseAddress, let k = kb.baseAddress,
+                              let za = zb.baseAddress else { return }
+                        let spectrum = DisjointWrites(s), squared = SharedReads(q), plain = SharedReads(k)
+                        let zOut = DisjointWrites(za)
                         Parallel.forEachChunk(size, minimumChunk: 16) { rows in
                             for kx in rows {
                                 let mx = kx == 0 ? 0 : size - kx
+                                var sum = 0.0
                                 for ky in 0..<size {
-                                    let c = kx * size + ky
-                                    let a = src[c], b = src[mx * size + (ky == 0 ? 0 : size - ky)]
-                                    let sum = (squared[c] + plain[c]) / 2, diff = (squared[c] - plain[c]) / 2
-                                    out[c] = kiss_fft_cpx(r: sum * a.r + diff * b.r, i: sum * a.i - diff * b.i)
+                                    let a = spectrum[kx * size + ky], b = spectrum[mx * size + (ky == 0 ? 0 : size - ky)]
+                                    let re = Double(a.r + b.r) / 2, im = Double(a.i - b.i) / 2
+                                    sum += Double(plain[kx * size + ky]) * (re * re + im * im)
                                 }
+                                zOut[kx] = sum
+                            }
+                        }
+                        Parallel.forEachChunk(size, minimumChunk: 16) { rows in
+                            for c in (rows.lowerBound * size)..<(rows.upperBound * size) {
+                                let k = squared[c]
+                                spectrum[c] = kiss_fft_cpx(r: spectrum[c].r * k, i: spectrum[c].i * k)
                             }
                         }
                     }
                 }
             }
         }
-        transform2D(&ws.spectrum, &ws.gridB, plan: inverse, size: size, firstRows: size, lastRows: m)
+        transform2D(&ws.scratch, &ws.gridA, plan: inverse, size: size, firstRows: size, lastRows: m)
+        // y: a real field, half the transforms.
+        ws.chargeY.withUnsafeBufferPointer { cb in
+            ws.potentialY.withUnsafeMutableBufferPointer { pb in
+                ws.halfA.withUnsafeMutableBufferPointer { ab in
+                    ws.halfB.withUnsafeMutableBufferPointer { bb in
+                        ws.squared.withUnsafeBufferPointer { qb in
+                            guard let c = cb.baseAddress, let p = pb.baseAddress, let a = ab.baseAddress,
+                                  let b = bb.baseAddress, let q = qb.baseAddress else { return }
+                            let half = DisjointWrites(a), spectrum = DisjointWrites(b), squared = SharedReads(q)
+                            realForward(SharedReads(c), size: size, plan: SharedPlan(forward), half: half, spectrum: spectrum)
+                            Parallel.forEachChunk(m + 1, minimumChunk: 16) { rows in
+                                for c in (rows.lowerBound * size)..<(rows.upperBound * size) {
+                                    let k = squared[c]
+                                    spectrum[c] = kiss_fft_cpx(r: spectrum[c].r * k, i: spectrum[c].i * k)
+                                }
+                            }
+                            realInverse(SharedReads(b), size: size, plan: SharedPlan(inverse), half: half,
+                                        field: DisjointWrites(p))
+                        }
+                    }
+                }
+            }
+        }
 
-        // Interpolate back, force and Z per point; Z summed in fixed chunks.
+        // Interpolate back, force per point.
         let chunk = 1024
         let chunks = (n + chunk - 1) / chunk
-        var zParts = [Double](repeating: 0, count: chunks)
         ws.gridA.withUnsafeBufferPointer { ab in
-            ws.gridB.withUnsafeBufferPointer { bb in
+            ws.potentialY.withUnsafeBufferPointer { pb in
                 force.withUnsafeMutableBufferPointer { fb in
-                    zParts.withUnsafeMutableBufferPointer { zb in
-                        ws.box.withUnsafeBufferPointer { boxb in
-                            ws.wx.withUnsafeBufferPointer { wxb in
-                                ws.wy.withUnsafeBufferPointer { wyb in
-                                    x.withUnsafeBufferPointer { xb in
-                                        y.withUnsafeBufferPointer { yb in
-                                            guard let aa = ab.baseAddress, let ba = bb.baseAddress,
-                                                  let fa = fb.baseAddress, let za = zb.baseAddress,
-                                                  let boxa = boxb.baseAddress, let wxa = wxb.baseAddress,
-                                                  let wya = wyb.baseAddress, let xa = xb.baseAddress,
-                                                  let ya = yb.baseAddress else { return }
-                                            let gA = SharedReads(aa), gB = SharedReads(ba), out = DisjointWrites(fa)
-                                            let zOut = DisjointWrites(za), boxes = SharedReads(boxa)
-                                            let wxs = SharedReads(wxa), wys = SharedReads(wya)
-                                            let xs = SharedReads(xa), ys = SharedReads(ya)
-                                            Parallel.forEachChunk(chunks) { range in
-                                                let gA = gA.base, gB = gB.base, out = out.base, zOut = zOut.base
-                                                let boxes = boxes.base, wxs = wxs.base, wys = wys.base
-                                                let xs = xs.base, ys = ys.base
-                                                for c in range {
-                                                    var zc = 0.0
-                                                    for i in (c * chunk)..<min(n, (c + 1) * chunk) {
-                                                        let bx = Int(boxes[2 * i]) * 3, by = Int(boxes[2 * i + 1]) * 3
-                                                        var p1 = 0.0, p2 = 0.0, p3 = 0.0, p4 = 0.0
-                                                        for a in 0..<3 {
-                                                            for b in 0..<3 {
-                                                                let w = wxs[i][a] * wys[i][b]
-                                                                let cell = (bx + a) * size + (by + b)
-                                                                p1 += w * Double(gA[cell].r)
-                                                                p2 += w * Double(gA[cell].i)
-                                                                p3 += w * Double(gB[cell].r)
-                                                                p4 += w * Double(gB[cell].i)
-                                                            }
-                                                        }
-                                                        let xi = xs[i] - centre, yi = ys[i] - centre
-                                                        out[i] = SIMD2(xi * p1 - p2, yi * p1 - p3)
-                                                        zc += p4 - 1
+                    ws.box.withUnsafeBufferPointer { boxb in
+                        ws.wx.withUnsafeBufferPointer { wxb in
+                            ws.wy.withUnsafeBufferPointer { wyb in
+                                x.withUnsafeBufferPointer { xb in
+                                    y.withUnsafeBufferPointer { yb in
+                                        guard let aa = ab.baseAddress, let pa = pb.baseAddress,
+                                              let fa = fb.baseAddress, let boxa = boxb.baseAddress,
+                                              let wxa = wxb.baseAddress, let wya = wyb.baseAddress,
+                                              let xa = xb.baseAddress, let ya = yb.baseAddress else { return }
+                                        let gA = SharedReads(aa), gY = SharedReads(pa), out = DisjointWrites(fa)
+                                        let boxes = SharedReads(boxa)
+                                        let wxs = SharedReads(wxa), wys = SharedReads(wya)
+                                        let xs = SharedReads(xa), ys = SharedReads(ya)
+                                        Parallel.forEachChunk(chunks) { range in
+                                            let gA = gA.base, gY = gY.base, out = out.base
+                                            let boxes = boxes.base, wxs = wxs.base, wys = wys.base
+                                            let xs = xs.base, ys = ys.base
+                                            for i in (range.lowerBound * chunk)..<min(n, range.upperBound * chunk) {
+                                                let bx = Int(boxes[2 * i]) * 3, by = Int(boxes[2 * i + 1]) * 3
+                                                var p1 = 0.0, p2 = 0.0, p3 = 0.0
+                                                for a in 0..<3 {
+                                                    for b in 0..<3 {
+                                                        let w = wxs[i][a] * wys[i][b]
+                                                        let cell = (bx + a) * size + (by + b)
+                                                        p1 += w * Double(gA[cell].r)
+                                                        p2 += w * Double(gA[cell].i)
+                                                        p3 += w * Double(gY[cell])
                                                     }
-                                                    zOut[c] = zc
                                                 }
+                                                let xi = xs[i] - centre, yi = ys[i] - centre
+                                                out[i] = SIMD2(xi * p1 - p2, yi * p1 - p3)
                                             }
                                         }
                                     }
@@ -399,7 +500,7 @@ enum TSNEInterpolation {
             }
         }
         var z = 0.0
-        for part in zParts { z += part }
-        return z
+        for part in zRows { z += part }
+        return z - Double(n)
     }
 }
