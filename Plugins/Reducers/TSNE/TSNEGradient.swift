@@ -26,11 +26,50 @@ struct TSNEGradient<V: SIMD>: Sendable where V: Sendable, V.Scalar == Double {
     let chunkSize = 128
     /// Σ p log p, precomputed for the divergence.
     let negativeEntropy: Double
+    /// P's values in single precision for the attraction: the gradient streams P once per
+    /// iteration, and at 4 bytes an entry instead of 8 that pass is a third faster (the relative
+    /// rounding, 6e-8, is far below the interpolation's error).
+    let singleValues: [Float]
 
     init(affinities: TSNEAffinities, repulsion: Repulsion) {
         self.affinities = affinities
         self.repulsion = repulsion
         negativeEntropy = affinities.negativeEntropy
+        singleValues = affinities.values.map(Float.init)
+    }
+
+    /// Row i's attraction Σ_j p_ij w_ij (y_i − y_j) and Σ_j p_ij log(1 + d²_ij) (when `divergence`)
+    /// in 2-D, four entries at a time in vector lanes (one division instruction for four), the
+    /// remainder one by one; the order is fixed by the row alone.
+    @inline(__always)
+    static func attraction2D(row i: Int, points ys: UnsafePointer<SIMD2<Double>>, starts: UnsafePointer<Int>,
+                             columns cols: UnsafePointer<Int32>, values vals: UnsafePointer<Float>,
+                             divergence: Bool) -> (force: SIMD2<Double>, kl: Double) {
+        let yi = ys[i]
+        var fx = SIMD4<Double>.zero, fy = SIMD4<Double>.zero, kl4 = SIMD4<Double>.zero
+        var e = starts[i]
+        let end = starts[i + 1]
+        while e + 4 <= end {
+            let a = ys[Int(cols[e])], b = ys[Int(cols[e + 1])], c = ys[Int(cols[e + 2])], d = ys[Int(cols[e + 3])]
+            let dx = yi.x - SIMD4(a.x, b.x, c.x, d.x), dy = yi.y - SIMD4(a.y, b.y, c.y, d.y)
+            let q = dx * dx + dy * dy
+            let p = SIMD4<Double>(UnsafeRawPointer(vals + e).loadUnaligned(as: SIMD4<Float>.self))
+            let pw = p / (1 + q)
+            fx += pw * dx
+            fy += pw * dy
+            if divergence { kl4 += p * SIMD4(log1p(q[0]), log1p(q[1]), log1p(q[2]), log1p(q[3])) }
+            e += 4
+        }
+        var f = SIMD2(fx.sum(), fy.sum()), kl = kl4.sum()
+        while e < end {
+            let diff = yi - ys[Int(cols[e])]
+            let d2 = (diff * diff).sum()
+            let p = Double(vals[e])
+            f += (p / (1 + d2)) * diff
+            if divergence { kl += p * log1p(d2) }
+            e += 1
+        }
+        return (f, kl)
     }
 
     /// Writes the gradient at `y` into `gradient`; returns KL(P‖Q) (with the unexaggerated P) when
@@ -139,7 +178,7 @@ struct TSNEGradient<V: SIMD>: Sendable where V: Sendable, V.Scalar == Double {
                     klParts.withUnsafeMutableBufferPointer { kb in
                         affinities.rowStart.withUnsafeBufferPointer { sb in
                             affinities.columns.withUnsafeBufferPointer { cb in
-                                affinities.values.withUnsafeBufferPointer { vb in
+                                singleValues.withUnsafeBufferPointer { vb in
                                     guard let ya = yb.baseAddress, let ra = rb.baseAddress, let ga = gb.baseAddress,
                                           let ka = kb.baseAddress, let sa = sb.baseAddress else { return }
                                     let ys = SharedReads(ya), rep = SharedReads(ra), out = DisjointWrites(ga)
@@ -152,15 +191,26 @@ struct TSNEGradient<V: SIMD>: Sendable where V: Sendable, V.Scalar == Double {
                                         for c in range {
                                             var klc = 0.0
                                             for i in (c * chunkSize)..<min(n, (c + 1) * chunkSize) {
-                                                let yi = ys[i]
                                                 var f = V.zero
                                                 if let cols, let vals {
-                                                    for e in starts[i]..<starts[i + 1] {
-                                                        let diff = yi - ys[Int(cols[e])]
-                                                        let d2 = (diff * diff).sum()
-                                                        let w = 1 / (1 + d2)
-                                                        f += (vals[e] * w) * diff
-                                                        if divergence { klc += vals[e] * log1p(d2) }
+                                                    if V.scalarCount == 2 {
+                                                        let r = UnsafeRawPointer(ys).withMemoryRebound(to: SIMD2<Double>.self,
+                                                                                                       capacity: n) {
+                                                            Self.attraction2D(row: i, points: $0, starts: starts, columns: cols,
+                                                                              values: vals, divergence: divergence)
+                                                        }
+                                                        f[0] = r.force.x
+                                                        f[1] = r.force.y
+                                                        klc += r.kl
+                                                    } else {
+                                                        let yi = ys[i]
+                                                        for e in starts[i]..<starts[i + 1] {
+                                                            let diff = yi - ys[Int(cols[e])]
+                                                            let d2 = (diff * diff).sum()
+                                                            let p = Double(vals[e])
+                                                            f += (p / (1 + d2)) * diff
+                                                            if divergence { klc += p * log1p(d2) }
+                                                        }
                                                     }
                                                 }
                                                 out[i] = 4 * (exaggeration * f - scaleRepulsion * rep[i])

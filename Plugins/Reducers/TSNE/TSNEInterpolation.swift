@@ -7,32 +7,33 @@ import OrreryCore
 ///
 /// - the square bounding box of the layout is cut into B × B boxes (B = max(50, ⌈width⌉) rounded up
 ///   to a product of 2, 3 and 5; see `grid(span:boxesPerUnit:)` for the box width), each with
-///   p × p = 3 × 3 interpolation nodes at 1/6, 1/2, 5/6 of its sides, so all 3B × 3B nodes are
-///   equispaced;
+///   p × p = 3 × 3 interpolation nodes at 1/6, 1/2, 5/6 of its sides, so all m × m nodes (m = 3B)
+///   are equispaced;
 /// - every point spreads its charges 1, x, y (coordinates taken from the box's centre) to the
 ///   nodes of its box with Lagrange weights; the node potentials Σ K²(node − node′)·charge(node′),
-///   K(d) = 1/(1 + d²), and Σ K(node − node′) for Z, are circular convolutions on the zero-padded
-///   6B × 6B grid (KissFFT, single precision). Real inputs travel two to a complex transform and
-///   are told apart by Hermitian symmetry, so the two kernels and the four charge/kernel pairs
-///   take five complex transforms;
+///   K(d) = 1/(1 + d²), are circular convolutions on the zero-padded 2m × 2m grid (KissFFT, single
+///   precision);
 /// - the potentials are interpolated back to the points with the same weights.
 ///
-/// The 2-D transforms are done by rows (KissFFT's 1-D transform, rows in parallel) with a tiled
-/// transpose between, skipping the zero rows of the padding on the way in and the unneeded rows
-/// on the way out.
+/// From φ₁ = Σ K², φ₂ = Σ K² x, φ₃ = Σ K² y at a point: Σ_j K² (y_i − y_j) = y_i φ₁ − (φ₂, φ₃).
+/// Z = Σ_{i≠j} K needs no potential of its own: the interpolated Σ_i φ₀(y_i), φ₀ = Σ K, equals
+/// Σ_nodes q₁ · (K ∗ q₁), which Parseval's identity gives from the spectrum of the charge 1 and K's
+/// (then Z = that − n, the self terms). (Z is not taken from K²(1 + d²) = K with an |y|² charge,
+/// as FIt-SNE does in double precision: that difference of large terms loses too much in single
+/// precision.)
 ///
-/// From φ₁ = Σ K², φ₂ = Σ K² x, φ₃ = Σ K² y and φ₀ = Σ K at a point:
-/// Σ_j K² (y_i − y_j) = y_i φ₁ − (φ₂, φ₃) and Σ_{j≠i} K = φ₀ − 1. (Z is not taken from
-/// K²(1 + d²) = K with an |y|² charge, as FIt-SNE does in double precision: that difference of
-/// large terms loses too much in single precision.)
+/// The transforms use what is known of the inputs: the charges are real (a field's rows travel
+/// two to a complex transform and only half the spectrum is kept, `realForward`), three quarters
+/// of the padded grid are zero on the way in and unneeded on the way out, and the kernels are real
+/// and even (`Workspace.kernel`). Per evaluation: ≈ 1.5 m row transforms of length 2m a field each
+/// way, 3 fields, and 2(m + 1) for the kernel when the grid changed — 11 m, against 32 m for
+/// four plain complex 2-D transforms each way.
 ///
-/// Deterministic: charges are spread in point order, each row transform and each spectrum cell is
-/// computed on its own (rows in parallel), the points' interpolation runs in parallel but each
-/// point's result is its own, and Z is summed in fixed chunks in order. The kernel's transform and
-/// the grids live in a `Workspace` reused across iterations.
-///
-/// (The 3 real charges and 4 real potentials take 2 + 2 complex transforms here; a real-to-complex
-/// layout would take 1.5 + 2, not worth KissFFT's serial `kiss_fftndr` for the difference.)
+/// Deterministic: the charges of a box column go to its own three node rows, so columns are spread
+/// in parallel with every cell summing its points in point order; each row transform and each
+/// spectrum cell is computed on its own; the points' interpolation runs in parallel but each
+/// point's result is its own; sums (Z) are taken per row and combined in order. The kernel's
+/// transform and the grids live in a `Workspace` reused across iterations.
 enum TSNEInterpolation {
     static let nodesPerBox = 3
     static let minimumBoxes = 50
@@ -55,49 +56,6 @@ enum TSNEInterpolation {
         // Denominators: (t0−t1)(t0−t2) = 2/9, (t1−t0)(t1−t2) = −1/9, (t2−t0)(t2−t1) = 2/9.
         let a = u - t0, b = u - t1, c = u - t2
         return SIMD3(b * c * 4.5, a * c * -9, a * b * 4.5)
-    }
-
-    /// A 2-D transform of the size × size row-major grid `a` into `b`, by rows: the 1-D transforms of
-    /// rows 0..<firstRows of `a` (the others are zero — the padding), a transpose, then the 1-D
-    /// transforms of rows 0..<lastRows (only those are needed after an inverse). The result in `b`
-    /// is transposed (b[column·size + row]); applied to a transposed input it comes out upright.
-    /// Rows run in parallel, each on its own, so the result does not depend on the thread count.
-    /// `a` is overwritten.
-    ///
-    /// - Complexity: O((firstRows + lastRows) · size log size).
-    static func transform2D(_ a: inout [kiss_fft_cpx], _ b: inout [kiss_fft_cpx], plan: kiss_fft_cfg, size: Int,
-                            firstRows: Int, lastRows: Int) {
-        a.withUnsafeMutableBufferPointer { ab in
-            b.withUnsafeMutableBufferPointer { bb in
-                guard let aa = ab.baseAddress, let ba = bb.baseAddress else { return }
-                let src = DisjointWrites(aa), dst = DisjointWrites(ba)
-                let plan = SharedPlan(plan)
-                func rows(_ count: Int, from: DisjointWrites<kiss_fft_cpx>, to: DisjointWrites<kiss_fft_cpx>) {
-                    Parallel.forEachChunk(count, minimumChunk: 16) { range in
-                        for r in range { kiss_fft(plan.plan, from.base + r * size, to.base + r * size) }
-                    }
-                }
-                rows(firstRows, from: src, to: dst)
-                if firstRows < size {
-                    (dst.base + firstRows * size).update(repeating: kiss_fft_cpx(r: 0, i: 0), count: (size - firstRows) * size)
-                }
-                // Transpose dst → src in 32 × 32 tiles, destination rows split across cores.
-                let tile = 32
-                let tiles = (size + tile - 1) / tile
-                Parallel.forEachChunk(tiles) { range in
-                    for ti in range {
-                        for tj in 0..<tiles {
-                            for r in (ti * tile)..<min(size, (ti + 1) * tile) {
-                                for c in (tj * tile)..<min(size, (tj + 1) * tile) {
-                                    src.base[r * size + c] = dst.base[c * size + r]
-                                }
-                            }
-                        }
-                    }
-                }
-                rows(lastRows, from: src, to: dst)
-            }
-        }
     }
 
     /// KissFFT's plan, read-only during out-of-place transforms, shared across the row workers.
@@ -129,12 +87,9 @@ enum TSNEInterpolation {
         private(set) var size = 0
         var forward: kiss_fft_cfg?
         var inverse: kiss_fft_cfg?
-        /// Charges (1, x) as one complex grid, then their potentials (K² ∗ 1, K² ∗ x); size × size.
-        var gridA: [kiss_fft_cpx] = []
-        var scratch: [kiss_fft_cpx] = []
-        /// The charge y and its potential K² ∗ y, real: m rows of `size` (m = size / 2).
-        var chargeY: [Float] = []
-        var potentialY: [Float] = []
+        /// The charges 1, x, y, then their potentials K² ∗ 1, K² ∗ x, K² ∗ y: three real fields of
+        /// m rows of `size` (m = size / 2), one after another.
+        var fields: [Float] = []
         /// Half spectra, m + 1 rows of `size`: the real field's and the kernel's work space.
         var halfA: [kiss_fft_cpx] = []
         var halfB: [kiss_fft_cpx] = []
@@ -148,6 +103,10 @@ enum TSNEInterpolation {
         var box: [Int32] = []
         var wx: [SIMD3<Double>] = []
         var wy: [SIMD3<Double>] = []
+        /// The points by box column (bx), in point order within one: `byColumn[columnStart[bx]..<
+        /// columnStart[bx + 1]]`.
+        var byColumn: [Int32] = []
+        var columnStart: [Int] = []
 
         init() {}
 
@@ -166,6 +125,7 @@ enum TSNEInterpolation {
                 box = [Int32](repeating: 0, count: 2 * points)
                 wx = [SIMD3<Double>](repeating: .zero, count: points)
                 wy = wx
+                byColumn = [Int32](repeating: 0, count: points)
             }
             guard size != self.size else { return }
             releasePlans()
@@ -174,10 +134,7 @@ enum TSNEInterpolation {
             forward = f
             inverse = i
             let cells = size * size, m = size / 2
-            gridA = [kiss_fft_cpx](repeating: kiss_fft_cpx(r: 0, i: 0), count: cells)
-            scratch = gridA
-            chargeY = [Float](repeating: 0, count: m * size)
-            potentialY = chargeY
+            fields = [Float](repeating: 0, count: 3 * m * size)
             halfA = [kiss_fft_cpx](repeating: kiss_fft_cpx(r: 0, i: 0), count: (m + 1) * size)
             halfB = halfA
             squared = [Float](repeating: 0, count: cells)
@@ -359,93 +316,141 @@ enum TSNEInterpolation {
         ws.kernel(spacing: spacing)
         guard let forward = ws.forward, let inverse = ws.inverse else { return 0 }
 
-        // Each point's box and weights.
-        for i in 0..<n {
-            let bx = min(boxes - 1, Int((x[i] - lo) / width)), by = min(boxes - 1, Int((y[i] - lo) / width))
-            ws.box[2 * i] = Int32(bx)
-            ws.box[2 * i + 1] = Int32(by)
-            ws.wx[i] = weights((x[i] - lo) / width - Double(bx))
-            ws.wy[i] = weights((y[i] - lo) / width - Double(by))
+        // Each point's box and weights, in parallel, each point on its own.
+        let centre = (lo + hi) / 2, origin = lo
+        ws.box.withUnsafeMutableBufferPointer { boxb in
+            ws.wx.withUnsafeMutableBufferPointer { wxb in
+                ws.wy.withUnsafeMutableBufferPointer { wyb in
+                    x.withUnsafeBufferPointer { xb in
+                        y.withUnsafeBufferPointer { yb in
+                            guard let boxa = boxb.baseAddress, let wxa = wxb.baseAddress, let wya = wyb.baseAddress,
+                                  let xa = xb.baseAddress, let ya = yb.baseAddress else { return }
+                            let box = DisjointWrites(boxa), wx = DisjointWrites(wxa), wy = DisjointWrites(wya)
+                            let xs = SharedReads(xa), ys = SharedReads(ya)
+                            Parallel.forEachChunk(n, minimumChunk: 4096) { range in
+                                for i in range {
+                                    let u = (xs[i] - origin) / width, v = (ys[i] - origin) / width
+                                    let bx = min(boxes - 1, Int(u)), by = min(boxes - 1, Int(v))
+                                    box[2 * i] = Int32(bx)
+                                    box[2 * i + 1] = Int32(by)
+                                    wx[i] = weights(u - Double(bx))
+                                    wy[i] = weights(v - Double(by))
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // The points by box column, in point order (a stable counting sort).
+        var columnStart = [Int](repeating: 0, count: boxes + 1)
+        ws.box.withUnsafeBufferPointer { box in
+            ws.byColumn.withUnsafeMutableBufferPointer { order in
+                for i in 0..<n { columnStart[Int(box[2 * i]) + 1] += 1 }
+                for b in 0..<boxes { columnStart[b + 1] += columnStart[b] }
+                var next = columnStart
+                for i in 0..<n {
+                    let b = Int(box[2 * i])
+                    order[next[b]] = Int32(i)
+                    next[b] += 1
+                }
+            }
+        }
+        ws.columnStart = columnStart
+
+        // Charges on the padded grid. Only the first m rows are read by the forward transforms; they
+        // are cleared here. A box column's points touch its three node rows only, so columns spread
+        // in parallel, and each cell still sums its points in point order: the result does not
+        // depend on the thread count.
+        let field = m * size
+        ws.fields.withUnsafeMutableBufferPointer { fb in
+            ws.box.withUnsafeBufferPointer { boxb in
+                ws.wx.withUnsafeBufferPointer { wxb in
+                    ws.wy.withUnsafeBufferPointer { wyb in
+                        ws.byColumn.withUnsafeBufferPointer { ob in
+                            ws.columnStart.withUnsafeBufferPointer { sb in
+                                x.withUnsafeBufferPointer { xb in
+                                    y.withUnsafeBufferPointer { yb in
+                                        guard let fa = fb.baseAddress, let boxa = boxb.baseAddress,
+                                              let wxa = wxb.baseAddress, let wya = wyb.baseAddress,
+                                              let oa = ob.baseAddress, let sa = sb.baseAddress,
+                                              let xa = xb.baseAddress, let ya = yb.baseAddress else { return }
+                                        let fields = DisjointWrites(fa)
+                                        let box = SharedReads(boxa), wxs = SharedReads(wxa), wys = SharedReads(wya)
+                                        let order = SharedReads(oa), starts = SharedReads(sa)
+                                        let xs = SharedReads(xa), ys = SharedReads(ya)
+                                        Parallel.forEachChunk(boxes, minimumChunk: 4) { columns in
+                                            let one = fields.base, gx = one + field, gy = gx + field
+                                            let first = columns.lowerBound * nodesPerBox * size
+                                            let cells = columns.count * nodesPerBox * size
+                                            for g in [one, gx, gy] { (g + first).update(repeating: 0, count: cells) }
+                                            for t in starts[columns.lowerBound]..<starts[columns.upperBound] {
+                                                let i = Int(order[t])
+                                                let bx = Int(box[2 * i]) * nodesPerBox
+                                                let by = Int(box[2 * i + 1]) * nodesPerBox
+                                                let xi = xs[i] - centre, yi = ys[i] - centre
+                                                let wxi = wxs[i], wyi = wys[i]
+                                                for a in 0..<3 {
+                                                    for b in 0..<3 {
+                                                        let w = wxi[a] * wyi[b]
+                                                        let cell = (bx + a) * size + (by + b)
+                                                        one[cell] += Float(w)
+                                                        gx[cell] += Float(w * xi)
+                                                        gy[cell] += Float(w * yi)
+                                                    }
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
         }
 
-        // Charges on the padded grid: (1, x) in the complex grid A, y in the real grid. Only the
-        // first m rows are read by the forward transforms; they are cleared here.
-        let centre = (lo + hi) / 2
-        ws.gridA.withUnsafeMutableBufferPointer { ab in
-            ws.chargeY.withUnsafeMutableBufferPointer { yb in
-                guard let ga = ab.baseAddress, let gy = yb.baseAddress else { return }
-                ga.update(repeating: kiss_fft_cpx(r: 0, i: 0), count: m * size)
-                gy.update(repeating: 0, count: m * size)
-                for i in 0..<n {
-                    let bx = Int(ws.box[2 * i]) * nodesPerBox, by = Int(ws.box[2 * i + 1]) * nodesPerBox
-                    let xi = x[i] - centre, yi = y[i] - centre
-                    let wxi = ws.wx[i], wyi = ws.wy[i]
-                    for a in 0..<3 {
-                        for b in 0..<3 {
-                            let w = wxi[a] * wyi[b]
-                            let cell = (bx + a) * size + (by + b)
-                            ga[cell].r += Float(w)
-                            ga[cell].i += Float(w * xi)
-                            gy[cell] += Float(w * yi)
-                        }
-                    }
-                }
-            }
-        }
-        // A: both parts convolve with K². Z first, by Parseval: Σ_i φ₀(y_i) = Σ_nodes q₁ · (K ∗ q₁)
-        // = (1 / cells) Σ_f K̂(f) |Q̂₁(f)|², Q̂₁ = (Â(f) + conj Â(−f)) / 2 the real part's transform —
-        // the interpolated Σ K without a transform back. Row sums in fixed order.
-        transform2D(&ws.gridA, &ws.scratch, plan: forward, size: size, firstRows: m, lastRows: size)
-        var zRows = [Double](repeating: 0, count: size)
-        ws.scratch.withUnsafeMutableBufferPointer { sb in
-            ws.squared.withUnsafeBufferPointer { qb in
-                ws.plain.withUnsafeBufferPointer { kb in
-                    zRows.withUnsafeMutableBufferPointer { zb in
-                        guard let s = sb.baseAddress, let q = qb.baseAddress, let k = kb.baseAddress,
-                              let za = zb.baseAddress else { return }
-                        let spectrum = DisjointWrites(s), squared = SharedReads(q), plain = SharedReads(k)
-                        let zOut = DisjointWrites(za)
-                        Parallel.forEachChunk(size, minimumChunk: 16) { rows in
-                            for kx in rows {
-                                let mx = kx == 0 ? 0 : size - kx
-                                var sum = 0.0
-                                for ky in 0..<size {
-                                    let a = spectrum[kx * size + ky], b = spectrum[mx * size + (ky == 0 ? 0 : size - ky)]
-                                    let re = Double(a.r + b.r) / 2, im = Double(a.i - b.i) / 2
-                                    sum += Double(plain[kx * size + ky]) * (re * re + im * im)
-                                }
-                                zOut[kx] = sum
-                            }
-                        }
-                        Parallel.forEachChunk(size, minimumChunk: 16) { rows in
-                            for c in (rows.lowerBound * size)..<(rows.upperBound * size) {
-                                let k = squared[c]
-                                spectrum[c] = kiss_fft_cpx(r: spectrum[c].r * k, i: spectrum[c].i * k)
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        transform2D(&ws.scratch, &ws.gridA, plan: inverse, size: size, firstRows: size, lastRows: m)
-        // y: a real field, half the transforms.
-        ws.chargeY.withUnsafeBufferPointer { cb in
-            ws.potentialY.withUnsafeMutableBufferPointer { pb in
-                ws.halfA.withUnsafeMutableBufferPointer { ab in
-                    ws.halfB.withUnsafeMutableBufferPointer { bb in
-                        ws.squared.withUnsafeBufferPointer { qb in
-                            guard let c = cb.baseAddress, let p = pb.baseAddress, let a = ab.baseAddress,
-                                  let b = bb.baseAddress, let q = qb.baseAddress else { return }
-                            let half = DisjointWrites(a), spectrum = DisjointWrites(b), squared = SharedReads(q)
-                            realForward(SharedReads(c), size: size, plan: SharedPlan(forward), half: half, spectrum: spectrum)
-                            Parallel.forEachChunk(m + 1, minimumChunk: 16) { rows in
-                                for c in (rows.lowerBound * size)..<(rows.upperBound * size) {
-                                    let k = squared[c]
-                                    spectrum[c] = kiss_fft_cpx(r: spectrum[c].r * k, i: spectrum[c].i * k)
+        // Each field: forward, × K̂², back, in place. Z from the charge 1's spectrum first, by
+        // Parseval: Σ_nodes q₁ · (K ∗ q₁) = (1 / cells) Σ_f K̂(f) |Q̂₁(f)|² over the whole plane —
+        // the stored half (ky = 0...m) counts twice except its rows 0 and m, their own mirrors.
+        var zRows = [Double](repeating: 0, count: m + 1)
+        ws.fields.withUnsafeMutableBufferPointer { fb in
+            ws.halfA.withUnsafeMutableBufferPointer { ab in
+                ws.halfB.withUnsafeMutableBufferPointer { bb in
+                    ws.squared.withUnsafeBufferPointer { qb in
+                        ws.plain.withUnsafeBufferPointer { kb in
+                            zRows.withUnsafeMutableBufferPointer { zb in
+                                guard let f = fb.baseAddress, let a = ab.baseAddress, let b = bb.baseAddress,
+                                      let q = qb.baseAddress, let k = kb.baseAddress, let za = zb.baseAddress
+                                else { return }
+                                let half = DisjointWrites(a), spectrum = DisjointWrites(b)
+                                let squared = SharedReads(q), plain = SharedReads(k), zOut = DisjointWrites(za)
+                                for g in 0..<3 {
+                                    let charge = f + g * field
+                                    realForward(SharedReads(charge), size: size, plan: SharedPlan(forward), half: half,
+                                                spectrum: spectrum)
+                                    if g == 0 {
+                                        Parallel.forEachChunk(m + 1, minimumChunk: 16) { rows in
+                                            for ky in rows {
+                                                var sum = 0.0
+                                                for c in (ky * size)..<((ky + 1) * size) {
+                                                    let s = spectrum[c]
+                                                    sum += Double(plain[c]) * (Double(s.r) * Double(s.r) + Double(s.i) * Double(s.i))
+                                                }
+                                                zOut[ky] = ky == 0 || ky == m ? sum : 2 * sum
+                                            }
+                                        }
+                                    }
+                                    Parallel.forEachChunk(m + 1, minimumChunk: 16) { rows in
+                                        for c in (rows.lowerBound * size)..<(rows.upperBound * size) {
+                                            let k = squared[c]
+                                            spectrum[c] = kiss_fft_cpx(r: spectrum[c].r * k, i: spectrum[c].i * k)
+                                        }
+                                    }
+                                    realInverse(SharedReads(spectrum.base), size: size, plan: SharedPlan(inverse),
+                                                half: half, field: DisjointWrites(charge))
                                 }
                             }
-                            realInverse(SharedReads(b), size: size, plan: SharedPlan(inverse), half: half,
-                                        field: DisjointWrites(p))
                         }
                     }
                 }
@@ -455,24 +460,24 @@ enum TSNEInterpolation {
         // Interpolate back, force per point.
         let chunk = 1024
         let chunks = (n + chunk - 1) / chunk
-        ws.gridA.withUnsafeBufferPointer { ab in
-            ws.potentialY.withUnsafeBufferPointer { pb in
+        ws.fields.withUnsafeBufferPointer { ab in
+            do {
                 force.withUnsafeMutableBufferPointer { fb in
                     ws.box.withUnsafeBufferPointer { boxb in
                         ws.wx.withUnsafeBufferPointer { wxb in
                             ws.wy.withUnsafeBufferPointer { wyb in
                                 x.withUnsafeBufferPointer { xb in
                                     y.withUnsafeBufferPointer { yb in
-                                        guard let aa = ab.baseAddress, let pa = pb.baseAddress,
+                                        guard let aa = ab.baseAddress,
                                               let fa = fb.baseAddress, let boxa = boxb.baseAddress,
                                               let wxa = wxb.baseAddress, let wya = wyb.baseAddress,
                                               let xa = xb.baseAddress, let ya = yb.baseAddress else { return }
-                                        let gA = SharedReads(aa), gY = SharedReads(pa), out = DisjointWrites(fa)
+                                        let potentials = SharedReads(aa), out = DisjointWrites(fa)
                                         let boxes = SharedReads(boxa)
                                         let wxs = SharedReads(wxa), wys = SharedReads(wya)
                                         let xs = SharedReads(xa), ys = SharedReads(ya)
                                         Parallel.forEachChunk(chunks) { range in
-                                            let gA = gA.base, gY = gY.base, out = out.base
+                                            let g1 = potentials.base, gx = g1 + field, gy = gx + field, out = out.base
                                             let boxes = boxes.base, wxs = wxs.base, wys = wys.base
                                             let xs = xs.base, ys = ys.base
                                             for i in (range.lowerBound * chunk)..<min(n, range.upperBound * chunk) {
@@ -482,9 +487,9 @@ enum TSNEInterpolation {
                                                     for b in 0..<3 {
                                                         let w = wxs[i][a] * wys[i][b]
                                                         let cell = (bx + a) * size + (by + b)
-                                                        p1 += w * Double(gA[cell].r)
-                                                        p2 += w * Double(gA[cell].i)
-                                                        p3 += w * Double(gY[cell])
+                                                        p1 += w * Double(g1[cell])
+                                                        p2 += w * Double(gx[cell])
+                                                        p3 += w * Double(gy[cell])
                                                     }
                                                 }
                                                 let xi = xs[i] - centre, yi = ys[i] - centre
