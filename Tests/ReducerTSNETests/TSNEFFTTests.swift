@@ -1,3 +1,4 @@
+import CKissFFT
 import Foundation
 import OrreryCore
 import OrreryTesting
@@ -66,6 +67,65 @@ private func relativeError(_ a: [SIMD2<Double>], _ b: [SIMD2<Double>]) -> Double
         let coarseError = relativeError(force, exact), fineError = relativeError(fine, exact)
         #expect(coarseError < 6e-2)
         #expect(fineError < 2e-3 && fineError * 16 < coarseError, "errors \(coarseError) → \(fineError)")
+    }
+
+    /// `realForward` against the 2-D DFT written out, and `realInverse` back to the field (×
+    /// cells, the transforms are unscaled), for an even and an odd number of rows m (odd m pairs
+    /// the last row with the padding).
+    @Test(arguments: [6, 5])
+    func realFieldTransformsMatchTheDFT(m: Int) throws {
+        let size = 2 * m
+        var g = SeededGenerator(seed: UInt64(m))
+        var field = [Float](repeating: 0, count: m * size)
+        for x in 0..<m { for y in 0..<m { field[x * size + y] = Float(g.nextGaussian()) } }
+        let forward = try #require(kiss_fft_alloc(Int32(size), 0, nil, nil))
+        let inverse = try #require(kiss_fft_alloc(Int32(size), 1, nil, nil))
+        defer {
+            free(UnsafeMutableRawPointer(forward))
+            free(UnsafeMutableRawPointer(inverse))
+        }
+        let zero = kiss_fft_cpx(r: 0, i: 0)
+        var half = [kiss_fft_cpx](repeating: zero, count: (m + 1) * size), spectrum = half
+        var back = [Float](repeating: 0, count: m * size)
+        field.withUnsafeBufferPointer { f in
+            half.withUnsafeMutableBufferPointer { h in
+                spectrum.withUnsafeMutableBufferPointer { s in
+                    TSNEInterpolation.realForward(SharedReads(f.baseAddress!), size: size,
+                                                  plan: .init(forward), half: DisjointWrites(h.baseAddress!),
+                                                  spectrum: DisjointWrites(s.baseAddress!))
+                }
+            }
+        }
+        var worst = 0.0
+        for ky in 0...m {
+            for kx in 0..<size {
+                var re = 0.0, im = 0.0
+                for x in 0..<m {
+                    for y in 0..<m {
+                        let angle = -2 * Double.pi * Double(kx * x + ky * y) / Double(size)
+                        re += Double(field[x * size + y]) * cos(angle)
+                        im += Double(field[x * size + y]) * sin(angle)
+                    }
+                }
+                let got = spectrum[ky * size + kx]
+                worst = max(worst, abs(Double(got.r) - re), abs(Double(got.i) - im))
+            }
+        }
+        #expect(worst < 1e-4, "largest difference from the DFT \(worst)")
+        spectrum.withUnsafeBufferPointer { s in
+            half.withUnsafeMutableBufferPointer { h in
+                back.withUnsafeMutableBufferPointer { b in
+                    TSNEInterpolation.realInverse(SharedReads(s.baseAddress!), size: size, plan: .init(inverse),
+                                                  half: DisjointWrites(h.baseAddress!), field: DisjointWrites(b.baseAddress!))
+                }
+            }
+        }
+        let cells = Float(size * size)
+        for x in 0..<m {
+            for y in 0..<m {
+                #expect(abs(back[x * size + y] / cells - field[x * size + y]) < 1e-5, "(\(x), \(y))")
+            }
+        }
     }
 
     @Test func fftRunIsReproducibleAndAutoPicksItFor2DLargeN() throws {
