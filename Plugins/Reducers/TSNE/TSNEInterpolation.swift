@@ -219,24 +219,18 @@ enum TSNEInterpolation {
     static func realForward(_ field: SharedReads<Float>, size: Int, plan: SharedPlan,
                             half: DisjointWrites<kiss_fft_cpx>, spectrum: DisjointWrites<kiss_fft_cpx>) {
         let m = size / 2, pairs = (m + 1) / 2
-        Parallel.forEachChunk(pairs, minimumChunk: 8) { range in
-            withUnsafeTemporaryAllocation(of: kiss_fft_cpx.self, capacity: 2 * size) { buffer in
-                guard let row = buffer.baseAddress else { return }
-                let transformed = row + size
-                for p in range {
-                    let r0 = 2 * p, r1 = 2 * p + 1
-                    for c in 0..<m {
-                        row[c] = kiss_fft_cpx(r: field[r0 * size + c], i: r1 < m ? field[r1 * size + c] : 0)
-                    }
-                    (row + m).update(repeating: kiss_fft_cpx(r: 0, i: 0), count: size - m)
-                    kiss_fft(plan.plan, row, transformed)
-                    // X₀ = (Z[k] + conj Z[−k]) / 2, X₁ = (Z[k] − conj Z[−k]) / 2i; stored transposed.
-                    for k in 0...m {
-                        let a = transformed[k], b = transformed[k == 0 ? 0 : size - k]
-                        half[k * size + r0] = kiss_fft_cpx(r: (a.r + b.r) / 2, i: (a.i - b.i) / 2)
-                        if r1 < m { half[k * size + r1] = kiss_fft_cpx(r: (a.i + b.i) / 2, i: (b.r - a.r) / 2) }
-                    }
-                }
+        forEachRowPair(pairs, size: size) { p, row, transformed in
+            let r0 = 2 * p, r1 = 2 * p + 1
+            for c in 0..<m {
+                row[c] = kiss_fft_cpx(r: field[r0 * size + c], i: r1 < m ? field[r1 * size + c] : 0)
+            }
+            (row + m).update(repeating: kiss_fft_cpx(r: 0, i: 0), count: size - m)
+            kiss_fft(plan.plan, row, transformed)
+            // X₀ = (Z[k] + conj Z[−k]) / 2, X₁ = (Z[k] − conj Z[−k]) / 2i; stored transposed.
+            for k in 0...m {
+                let a = transformed[k], b = transformed[k == 0 ? 0 : size - k]
+                half[k * size + r0] = kiss_fft_cpx(r: (a.r + b.r) / 2, i: (a.i - b.i) / 2)
+                if r1 < m { half[k * size + r1] = kiss_fft_cpx(r: (a.i + b.i) / 2, i: (b.r - a.r) / 2) }
             }
         }
         Parallel.forEachChunk(m + 1, minimumChunk: 16) { range in
@@ -257,29 +251,36 @@ enum TSNEInterpolation {
         Parallel.forEachChunk(m + 1, minimumChunk: 16) { range in
             for k in range { kiss_fft(plan.plan, spectrum.base + k * size, half.base + k * size) }
         }
+        forEachRowPair(pairs, size: size) { p, row, transformed in
+            // Row r1 = m (m odd) is padding: computed alongside, not kept.
+            let r0 = 2 * p, r1 = 2 * p + 1
+            for k in 0..<size {
+                let a: kiss_fft_cpx, b: kiss_fft_cpx
+                if k <= m {
+                    a = half[k * size + r0]
+                    b = half[k * size + r1]
+                } else {
+                    let x = half[(size - k) * size + r0], y = half[(size - k) * size + r1]
+                    a = kiss_fft_cpx(r: x.r, i: -x.i)
+                    b = kiss_fft_cpx(r: y.r, i: -y.i)
+                }
+                row[k] = kiss_fft_cpx(r: a.r - b.i, i: a.i + b.r)
+            }
+            kiss_fft(plan.plan, row, transformed)
+            for c in 0..<m { field[r0 * size + c] = transformed[c].r }
+            if r1 < m { for c in 0..<m { field[r1 * size + c] = transformed[c].i } }
+        }
+    }
+
+    /// `body(p, row, transformed)` for the row pairs p = 0..<pairs, in parallel; each worker has two
+    /// rows of `size` values of scratch (`row` and `transformed`), so the pairs are each on their own.
+    static func forEachRowPair(_ pairs: Int, size: Int,
+                               _ body: @Sendable (Int, UnsafeMutablePointer<kiss_fft_cpx>,
+                                                  UnsafeMutablePointer<kiss_fft_cpx>) -> Void) {
         Parallel.forEachChunk(pairs, minimumChunk: 8) { range in
             withUnsafeTemporaryAllocation(of: kiss_fft_cpx.self, capacity: 2 * size) { buffer in
                 guard let row = buffer.baseAddress else { return }
-                let transformed = row + size
-                for p in range {
-                    // Row r1 = m (m odd) is padding: computed alongside, not kept.
-                    let r0 = 2 * p, r1 = 2 * p + 1
-                    for k in 0..<size {
-                        let a: kiss_fft_cpx, b: kiss_fft_cpx
-                        if k <= m {
-                            a = half[k * size + r0]
-                            b = half[k * size + r1]
-                        } else {
-                            let x = half[(size - k) * size + r0], y = half[(size - k) * size + r1]
-                            a = kiss_fft_cpx(r: x.r, i: -x.i)
-                            b = kiss_fft_cpx(r: y.r, i: -y.i)
-                        }
-                        row[k] = kiss_fft_cpx(r: a.r - b.i, i: a.i + b.r)
-                    }
-                    kiss_fft(plan.plan, row, transformed)
-                    for c in 0..<m { field[r0 * size + c] = transformed[c].r }
-                    if r1 < m { for c in 0..<m { field[r1 * size + c] = transformed[c].i } }
-                }
+                for p in range { body(p, row, row + size) }
             }
         }
     }
