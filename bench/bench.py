@@ -294,7 +294,7 @@ def main():
     results["knn"] = {"orrery": o, "faiss": f, "mean_overlap": overlap, "identical_lists": identical}
     table.append((f"kNN k={args.k} cosine, all {rows} points", o, "faiss IndexFlatIP", f,
                   f"neighbour overlap {overlap:.5f}; identical ordered lists {identical:.4f}; whole process "
-                  f"{o['whole_seconds']:.2f} s vs {f['whole_seconds']:.2f} s = {o['whole_seconds'] / f['whole_seconds']:.2f}× faiss"))
+                  f"{o['whole_seconds']:.2f} s vs {f['whole_seconds']:.2f} s = {o['whole_seconds'] / f['whole_seconds']:.3f}× faiss"))
 
     # (d) approximate kNN
     if not args.skip_approx:
