@@ -27,8 +27,9 @@ struct TSNEGradient<V: SIMD>: Sendable where V: Sendable, V.Scalar == Double {
     /// Σ p log p, precomputed for the divergence.
     let negativeEntropy: Double
     /// P's values in single precision for the attraction: the gradient streams P once per
-    /// iteration, and at 4 bytes an entry instead of 8 that pass is a third faster (the relative
-    /// rounding, 6e-8, is far below the interpolation's error).
+    /// iteration and is bound by memory; at 4 bytes an entry instead of 8, and four entries to a
+    /// vector (`attraction2D`), the pass took 8.9 CPU s instead of 11.3 over 1000 iterations of 50k
+    /// GloVe words. The relative rounding, 6e-8, is far below the interpolation's error.
     let singleValues: [Float]
 
     init(affinities: TSNEAffinities, repulsion: Repulsion) {
