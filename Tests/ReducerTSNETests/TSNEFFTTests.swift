@@ -150,7 +150,7 @@ private func relativeError(_ a: [SIMD2<Double>], _ b: [SIMD2<Double>]) -> Double
         let exact = try TSNE.run(points, c)
         c.method = .fft
         let fft = try TSNE.run(points, c)
-        // Known issue, open (issue 10): on this 400-point input the FFT run ended 5 % above the
+        // Known issue (found under issue 10, still so): on this 400-point input the FFT run ended 5 % above the
         // exact run's KL (gap 0.086, bound 0.034) on the machines of earlier sessions, and ends
         // 0.5 % above it (1.7538 vs 1.7456) on this session's AMD EPYC: OpenBLAS chooses its kernels
         // by CPU, and the small differences they make in the start steer 300 iterations of a
