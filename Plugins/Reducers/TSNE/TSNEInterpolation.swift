@@ -94,7 +94,8 @@ enum TSNEInterpolation {
         var halfA: [kiss_fft_cpx] = []
         var halfB: [kiss_fft_cpx] = []
         /// Transforms of K² and K (real: both kernels are real and even), scaled by 1 / cells, for
-        /// `kernelKey`; size × size, symmetric.
+        /// `kernelKey`: rows ky = 0...m of `size` values over kx, the half that `realForward` keeps
+        /// (the other rows mirror these).
         var squared: [Float] = []
         var plain: [Float] = []
         var kernelKey: (size: Int, spacing: UInt64)?
@@ -103,10 +104,9 @@ enum TSNEInterpolation {
         var box: [Int32] = []
         var wx: [SIMD3<Double>] = []
         var wy: [SIMD3<Double>] = []
-        /// The points by box column (bx), in point order within one: `byColumn[columnStart[bx]..<
-        /// columnStart[bx + 1]]`.
+        /// The points by box column (bx), in point order within one (`repulsion` keeps where each
+        /// column starts).
         var byColumn: [Int32] = []
-        var columnStart: [Int] = []
 
         init() {}
 
@@ -133,11 +133,11 @@ enum TSNEInterpolation {
             else { preconditionFailure("KissFFT could not allocate a plan of \(size)") }
             forward = f
             inverse = i
-            let cells = size * size, m = size / 2
+            let m = size / 2
             fields = [Float](repeating: 0, count: 3 * m * size)
             halfA = [kiss_fft_cpx](repeating: kiss_fft_cpx(r: 0, i: 0), count: (m + 1) * size)
             halfB = halfA
-            squared = [Float](repeating: 0, count: cells)
+            squared = [Float](repeating: 0, count: (m + 1) * size)
             plain = squared
             kernelKey = nil
             self.size = size
@@ -182,24 +182,14 @@ enum TSNEInterpolation {
                                     kiss_fft(plan.plan, row, rowsOut.base + ix * size)
                                 }
                             }
-                            Parallel.forEachChunk(m + 1, minimumChunk: 16) { range in
-                                withUnsafeTemporaryAllocation(of: kiss_fft_cpx.self, capacity: 2 * size) { buffer in
-                                    guard let column = buffer.baseAddress else { return }
-                                    let spectrum = column + size
-                                    for ky in range {
-                                        for ix in 0..<size {
-                                            column[ix] = rowsOut.base[(ix <= m ? ix : size - ix) * size + ky]
-                                        }
-                                        kiss_fft(plan.plan, column, spectrum)
-                                        for kx in 0..<size {
-                                            squared[ky * size + kx] = spectrum[kx].r * scale
-                                            plain[ky * size + kx] = spectrum[kx].i * scale
-                                        }
-                                        guard ky != 0, ky != m else { continue }
-                                        let mirror = (size - ky) * size
-                                        (squared.base + mirror).update(from: squared.base + ky * size, count: size)
-                                        (plain.base + mirror).update(from: plain.base + ky * size, count: size)
-                                    }
+                            TSNEInterpolation.forEachWithScratch(m + 1, size: size, minimumChunk: 16) { ky, column, spectrum in
+                                for ix in 0..<size {
+                                    column[ix] = rowsOut.base[(ix <= m ? ix : size - ix) * size + ky]
+                                }
+                                kiss_fft(plan.plan, column, spectrum)
+                                for kx in 0..<size {
+                                    squared[ky * size + kx] = spectrum[kx].r * scale
+                                    plain[ky * size + kx] = spectrum[kx].i * scale
                                 }
                             }
                         }
@@ -219,7 +209,7 @@ enum TSNEInterpolation {
     static func realForward(_ field: SharedReads<Float>, size: Int, plan: SharedPlan,
                             half: DisjointWrites<kiss_fft_cpx>, spectrum: DisjointWrites<kiss_fft_cpx>) {
         let m = size / 2, pairs = (m + 1) / 2
-        forEachRowPair(pairs, size: size) { p, row, transformed in
+        forEachWithScratch(pairs, size: size) { p, row, transformed in
             let r0 = 2 * p, r1 = 2 * p + 1
             for c in 0..<m {
                 row[c] = kiss_fft_cpx(r: field[r0 * size + c], i: r1 < m ? field[r1 * size + c] : 0)
@@ -251,7 +241,7 @@ enum TSNEInterpolation {
         Parallel.forEachChunk(m + 1, minimumChunk: 16) { range in
             for k in range { kiss_fft(plan.plan, spectrum.base + k * size, half.base + k * size) }
         }
-        forEachRowPair(pairs, size: size) { p, row, transformed in
+        forEachWithScratch(pairs, size: size) { p, row, transformed in
             // Row r1 = m (m odd) is padding: computed alongside, not kept.
             let r0 = 2 * p, r1 = 2 * p + 1
             for k in 0..<size {
@@ -272,15 +262,15 @@ enum TSNEInterpolation {
         }
     }
 
-    /// `body(p, row, transformed)` for the row pairs p = 0..<pairs, in parallel; each worker has two
-    /// rows of `size` values of scratch (`row` and `transformed`), so the pairs are each on their own.
-    static func forEachRowPair(_ pairs: Int, size: Int,
-                               _ body: @Sendable (Int, UnsafeMutablePointer<kiss_fft_cpx>,
-                                                  UnsafeMutablePointer<kiss_fft_cpx>) -> Void) {
-        Parallel.forEachChunk(pairs, minimumChunk: 8) { range in
+    /// `body(i, input, output)` for i = 0..<count, in parallel; each worker has two rows of `size`
+    /// values of scratch (a transform's input and output), so every i is computed on its own.
+    static func forEachWithScratch(_ count: Int, size: Int, minimumChunk: Int = 8,
+                                   _ body: @Sendable (Int, UnsafeMutablePointer<kiss_fft_cpx>,
+                                                      UnsafeMutablePointer<kiss_fft_cpx>) -> Void) {
+        Parallel.forEachChunk(count, minimumChunk: minimumChunk) { range in
             withUnsafeTemporaryAllocation(of: kiss_fft_cpx.self, capacity: 2 * size) { buffer in
-                guard let row = buffer.baseAddress else { return }
-                for p in range { body(p, row, row + size) }
+                guard let input = buffer.baseAddress else { return }
+                for i in range { body(i, input, input + size) }
             }
         }
     }
@@ -357,7 +347,6 @@ enum TSNEInterpolation {
                 }
             }
         }
-        ws.columnStart = columnStart
 
         // Charges on the padded grid. Only the first m rows are read by the forward transforms; they
         // are cleared here. A box column's points touch its three node rows only, so columns spread
@@ -369,7 +358,7 @@ enum TSNEInterpolation {
                 ws.wx.withUnsafeBufferPointer { wxb in
                     ws.wy.withUnsafeBufferPointer { wyb in
                         ws.byColumn.withUnsafeBufferPointer { ob in
-                            ws.columnStart.withUnsafeBufferPointer { sb in
+                            columnStart.withUnsafeBufferPointer { sb in
                                 x.withUnsafeBufferPointer { xb in
                                     y.withUnsafeBufferPointer { yb in
                                         guard let fa = fb.baseAddress, let boxa = boxb.baseAddress,
@@ -459,43 +448,39 @@ enum TSNEInterpolation {
         }
 
         // Interpolate back, force per point.
-        let chunk = 1024
-        let chunks = (n + chunk - 1) / chunk
         ws.fields.withUnsafeBufferPointer { ab in
-            do {
-                force.withUnsafeMutableBufferPointer { fb in
-                    ws.box.withUnsafeBufferPointer { boxb in
-                        ws.wx.withUnsafeBufferPointer { wxb in
-                            ws.wy.withUnsafeBufferPointer { wyb in
-                                x.withUnsafeBufferPointer { xb in
-                                    y.withUnsafeBufferPointer { yb in
-                                        guard let aa = ab.baseAddress,
-                                              let fa = fb.baseAddress, let boxa = boxb.baseAddress,
-                                              let wxa = wxb.baseAddress, let wya = wyb.baseAddress,
-                                              let xa = xb.baseAddress, let ya = yb.baseAddress else { return }
-                                        let potentials = SharedReads(aa), out = DisjointWrites(fa)
-                                        let boxes = SharedReads(boxa)
-                                        let wxs = SharedReads(wxa), wys = SharedReads(wya)
-                                        let xs = SharedReads(xa), ys = SharedReads(ya)
-                                        Parallel.forEachChunk(chunks) { range in
-                                            let g1 = potentials.base, gx = g1 + field, gy = gx + field, out = out.base
-                                            let boxes = boxes.base, wxs = wxs.base, wys = wys.base
-                                            let xs = xs.base, ys = ys.base
-                                            for i in (range.lowerBound * chunk)..<min(n, range.upperBound * chunk) {
-                                                let bx = Int(boxes[2 * i]) * 3, by = Int(boxes[2 * i + 1]) * 3
-                                                var p1 = 0.0, p2 = 0.0, p3 = 0.0
-                                                for a in 0..<3 {
-                                                    for b in 0..<3 {
-                                                        let w = wxs[i][a] * wys[i][b]
-                                                        let cell = (bx + a) * size + (by + b)
-                                                        p1 += w * Double(g1[cell])
-                                                        p2 += w * Double(gx[cell])
-                                                        p3 += w * Double(gy[cell])
-                                                    }
+            force.withUnsafeMutableBufferPointer { fb in
+                ws.box.withUnsafeBufferPointer { boxb in
+                    ws.wx.withUnsafeBufferPointer { wxb in
+                        ws.wy.withUnsafeBufferPointer { wyb in
+                            x.withUnsafeBufferPointer { xb in
+                                y.withUnsafeBufferPointer { yb in
+                                    guard let aa = ab.baseAddress,
+                                          let fa = fb.baseAddress, let boxa = boxb.baseAddress,
+                                          let wxa = wxb.baseAddress, let wya = wyb.baseAddress,
+                                          let xa = xb.baseAddress, let ya = yb.baseAddress else { return }
+                                    let potentials = SharedReads(aa), out = DisjointWrites(fa)
+                                    let boxes = SharedReads(boxa)
+                                    let wxs = SharedReads(wxa), wys = SharedReads(wya)
+                                    let xs = SharedReads(xa), ys = SharedReads(ya)
+                                    Parallel.forEachChunk(n, minimumChunk: 1024) { range in
+                                        let g1 = potentials.base, gx = g1 + field, gy = gx + field, out = out.base
+                                        let boxes = boxes.base, wxs = wxs.base, wys = wys.base
+                                        let xs = xs.base, ys = ys.base
+                                        for i in range {
+                                            let bx = Int(boxes[2 * i]) * 3, by = Int(boxes[2 * i + 1]) * 3
+                                            var p1 = 0.0, p2 = 0.0, p3 = 0.0
+                                            for a in 0..<3 {
+                                                for b in 0..<3 {
+                                                    let w = wxs[i][a] * wys[i][b]
+                                                    let cell = (bx + a) * size + (by + b)
+                                                    p1 += w * Double(g1[cell])
+                                                    p2 += w * Double(gx[cell])
+                                                    p3 += w * Double(gy[cell])
                                                 }
-                                                let xi = xs[i] - centre, yi = ys[i] - centre
-                                                out[i] = SIMD2(xi * p1 - p2, yi * p1 - p3)
                                             }
+                                            let xi = xs[i] - centre, yi = ys[i] - centre
+                                            out[i] = SIMD2(xi * p1 - p2, yi * p1 - p3)
                                         }
                                     }
                                 }
